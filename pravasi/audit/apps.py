@@ -1,0 +1,8 @@
+"""Hash-chained audit log and the personal-data access log."""
+
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    name = "pravasi.audit"
+    label = "audit"

@@ -1,0 +1,282 @@
+"""Cleaning what a person, an official or an import row says about a person, section by section.
+
+Each `clean_<section>` takes raw strings and returns typed values, or raises ValidationFailed
+carrying one specific message per field. The website, the API and the importer all use these.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import pycountry
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pravasi.core.contacts import normalise_email, normalise_phone
+from pravasi.core.errors import ValidationFailed
+from pravasi.policy.selectors import policy
+
+from .models import EmergencyContact, MessagingApp, Sex, Vulnerability
+from .mrz import normalise_passport_number, parse_td3
+
+NAME_RE = re.compile(r"^[^\W\d_]+(?:[ .'\-][^\W\d_]+)*\.?$", re.UNICODE)
+ISCO_RE = re.compile(r"^[0-9]{4}$")
+MAX_TEXT = {"skills": 300, "district_of_origin": 80, "residence_region": 100, "residence_address": 400, "employer_name": 200, "needs_note": 1000}
+INDIAN_STATES = {s.code: s.name for s in pycountry.subdivisions.get(country_code="IN")}
+COUNTRIES = {c.alpha_2: c.name for c in pycountry.countries}
+LANGUAGE_CODES = {"en", "hi", "ml", "ta", "te", "kn", "bn", "gu", "mr", "pa", "or", "ur", "ar"}
+
+
+class Collector:
+    """Gathers every field error before raising, so a person sees all problems at once."""
+
+    def __init__(self, data: dict[str, Any]):
+        self.data = data
+        self.errors: dict[str, list[str]] = {}
+        self.cleaned: dict[str, Any] = {}
+
+    def raw(self, name: str) -> str:
+        value = self.data.get(name)
+        if value is None:
+            return ""
+        return str(value).strip()
+
+    def fail(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+    def done(self) -> dict[str, Any]:
+        if self.errors:
+            raise ValidationFailed(_("Some details need correcting."), fields=self.errors)
+        return self.cleaned
+
+    def text(self, name: str, *, required: bool = False, max_length: int = 100) -> None:
+        value = self.raw(name)
+        if required and not value:
+            self.fail(name, _("This is required."))
+        elif len(value) > max_length:
+            self.fail(name, _("Use at most %(n)s characters.") % {"n": max_length})
+        elif "<" in value and ">" in value:
+            self.fail(name, _("Angle brackets are not allowed here."))
+        else:
+            self.cleaned[name] = value
+
+    def name(self, name: str, *, required: bool) -> None:
+        value = re.sub(r"\s+", " ", self.raw(name))
+        if not value:
+            if required:
+                self.fail(name, _("Enter a name."))
+            else:
+                self.cleaned[name] = ""
+        elif len(value) > 100:
+            self.fail(name, _("Use at most 100 characters."))
+        elif not NAME_RE.match(value):
+            self.fail(name, _("Use letters only (spaces, hyphens, apostrophes and dots are fine)."))
+        else:
+            self.cleaned[name] = value
+
+    def date(self, name: str, *, required: bool = False, past: bool = False, future: bool = False) -> None:
+        value = self.data.get(name)
+        if value in (None, ""):
+            if required:
+                self.fail(name, _("Enter a date."))
+            else:
+                self.cleaned[name] = None
+            return
+        if isinstance(value, date):
+            parsed = value
+        else:
+            try:
+                parsed = date.fromisoformat(str(value).strip()[:10])
+            except ValueError:
+                self.fail(name, _("Enter a real date as YYYY-MM-DD, for example 1990-05-04."))
+                return
+        today = timezone.localdate()
+        if past and parsed > today:
+            self.fail(name, _("This date cannot be in the future."))
+        elif future and parsed <= today:
+            self.fail(name, _("This date must be in the future."))
+        elif parsed.year < 1900:
+            self.fail(name, _("This date is too far in the past."))
+        else:
+            self.cleaned[name] = parsed
+
+    def choice(self, name: str, choices: dict[str, Any] | set[str], *, required: bool = False, message: str | None = None) -> None:
+        value = self.raw(name)
+        match = next((v for v in (value, value.upper(), value.lower()) if v in choices), None)
+        if not value:
+            if required:
+                self.fail(name, message or _("Choose one."))
+            else:
+                self.cleaned[name] = ""
+        elif match is None:
+            self.fail(name, message or _("Choose one of the listed values."))
+        else:
+            self.cleaned[name] = match
+
+    def boolean(self, name: str) -> None:
+        value = self.data.get(name)
+        self.cleaned[name] = value is True or str(value).strip().lower() in {"1", "true", "yes", "on", "y"}
+
+    def number(self, name: str, low: float, high: float) -> None:
+        value = self.raw(name)
+        if not value:
+            self.cleaned[name] = None
+            return
+        try:
+            number = float(value)
+        except ValueError:
+            self.fail(name, _("Enter a number."))
+            return
+        if not low <= number <= high:
+            self.fail(name, _("Enter a number between %(low)s and %(high)s.") % {"low": low, "high": high})
+        else:
+            self.cleaned[name] = number
+
+
+def education_codes(on: date | None = None) -> dict[str, dict]:
+    return {item["code"]: item for item in policy("EDUCATION_LEVELS", on=on)}
+
+
+def clean_about(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    c = Collector(data)
+    c.name("given_name", required=True)
+    c.name("family_name", required=False)
+    c.choice("sex", {s.value for s in Sex}, required=True, message=_("Choose female, male or other."))
+    c.date("date_of_birth", required=True, past=True)
+    c.choice("state_of_origin", INDIAN_STATES, required=not partial, message=_("Choose an Indian state or union territory."))
+    if not partial or "district_of_origin" in data:
+        c.text("district_of_origin", max_length=MAX_TEXT["district_of_origin"])
+    if not partial or "education" in data:
+        c.choice("education", education_codes(), message=_("Choose a level of education from the list."))
+    if not partial or "occupation_isco" in data:
+        occupation = c.raw("occupation_isco")
+        if occupation and not ISCO_RE.match(occupation):
+            c.fail("occupation_isco", _("An ISCO-08 occupation code has four digits, e.g. 9111 for domestic workers."))
+        else:
+            c.cleaned["occupation_isco"] = occupation
+    if not partial or "skills" in data:
+        c.text("skills", max_length=MAX_TEXT["skills"])
+    if not partial or "preferred_language" in data:
+        c.choice("preferred_language", LANGUAGE_CODES, message=_("Choose a language from the list."))
+        c.cleaned["preferred_language"] = c.cleaned.get("preferred_language") or "en"
+    return c.done()
+
+
+def clean_passport(data: dict[str, Any], *, date_of_birth: date | None = None) -> dict[str, Any]:
+    c = Collector(data)
+    try:
+        c.cleaned["number"] = normalise_passport_number(c.raw("passport_number"))
+    except ValidationFailed as exc:
+        for msg in exc.fields["passport_number"]:
+            c.fail("passport_number", msg)
+    c.date("issue_date", required=True, past=True)
+    c.date("expiry_date", required=True)
+    issue, expiry = c.cleaned.get("issue_date"), c.cleaned.get("expiry_date")
+    if issue and expiry and expiry <= issue:
+        c.fail("expiry_date", _("The expiry date must be after the date of issue."))
+    c.text("place_of_issue", max_length=80)
+    c.boolean("is_ecr")
+    line1, line2 = c.raw("mrz_line1"), c.raw("mrz_line2")
+    c.cleaned["mrz_verified"] = False
+    if line1 or line2:
+        try:
+            mrz = parse_td3(line1, line2, field="mrz_line2")
+        except ValidationFailed as exc:
+            for msg in exc.fields["mrz_line2"]:
+                c.fail("mrz_line2", msg)
+        else:
+            if c.cleaned.get("number") and mrz.passport_number != c.cleaned["number"]:
+                c.fail("mrz_line2", _("The machine-readable zone gives a different passport number."))
+            if expiry and mrz.expiry_date != expiry:
+                c.fail("mrz_line2", _("The machine-readable zone gives a different expiry date."))
+            if date_of_birth and mrz.date_of_birth != date_of_birth:
+                c.fail("mrz_line2", _("The machine-readable zone gives a different date of birth."))
+            c.cleaned["mrz_verified"] = True
+    return c.done()
+
+
+def clean_residence(data: dict[str, Any]) -> dict[str, Any]:
+    c = Collector(data)
+    c.choice("residence_country", COUNTRIES, required=True, message=_("Choose the country where you live."))
+    if c.cleaned.get("residence_country") == "IN":
+        c.fail("residence_country", _("This registry is for people living abroad; use 'I have returned to India' instead."))
+    c.text("residence_region", max_length=MAX_TEXT["residence_region"])
+    c.text("residence_address", max_length=MAX_TEXT["residence_address"])
+    c.date("residence_since_date", past=True)
+    c.date("residence_until_date")
+    since, until = c.cleaned.get("residence_since_date"), c.cleaned.get("residence_until_date")
+    if since and until and until < since:
+        c.fail("residence_until_date", _("'Until' cannot be before 'since'."))
+    c.number("latitude", -90, 90)
+    c.number("longitude", -180, 180)
+    if (c.cleaned.get("latitude") is None) != (c.cleaned.get("longitude") is None) and not c.errors:
+        c.fail("longitude", _("Give both latitude and longitude, or neither."))
+    return c.done()
+
+
+def clean_contacts(data: dict[str, Any], *, require_one: bool = True) -> dict[str, Any]:
+    c = Collector(data)
+    for name, normalise in (("mobile", normalise_phone), ("email", normalise_email)):
+        raw = c.raw(name)
+        if not raw:
+            c.cleaned[name] = ""
+            continue
+        try:
+            c.cleaned[name] = normalise(raw, field=name)
+        except ValidationFailed as exc:
+            for msg in exc.fields[name]:
+                c.fail(name, msg)
+    if require_one and not c.errors and not c.cleaned["mobile"] and not c.cleaned["email"]:
+        c.fail("mobile", _("Give a mobile number or an e-mail address so we can reach you."))
+    c.choice("messaging_app", {m.value for m in MessagingApp if m.value})
+    c.text("messaging_handle", max_length=60)
+    return c.done()
+
+
+def clean_work(data: dict[str, Any]) -> dict[str, Any]:
+    c = Collector(data)
+    c.text("employer_name", max_length=MAX_TEXT["employer_name"])
+    c.date("visa_expiry_date")
+    return c.done()
+
+
+def clean_needs(data: dict[str, Any]) -> dict[str, Any]:
+    c = Collector(data)
+    for v in Vulnerability:
+        c.boolean(v.field)
+    c.text("needs_note", max_length=MAX_TEXT["needs_note"])
+    return c.done()
+
+
+def clean_emergency_contact(data: dict[str, Any]) -> dict[str, Any]:
+    c = Collector(data)
+    c.name("name", required=True)
+    c.text("relation", required=True, max_length=60)
+    c.choice("where", {w.value for w in EmergencyContact.Where}, required=True, message=_("Choose India or abroad."))
+    c.choice("country", COUNTRIES)
+    try:
+        c.cleaned["phone"] = normalise_phone(c.raw("phone"), field="phone")
+    except ValidationFailed as exc:
+        for msg in exc.fields["phone"]:
+            c.fail("phone", msg)
+    email = c.raw("email")
+    c.cleaned["email"] = ""
+    if email:
+        try:
+            c.cleaned["email"] = normalise_email(email)
+        except ValidationFailed as exc:
+            for msg in exc.fields["email"]:
+                c.fail("email", msg)
+    return c.done()
+
+
+def clean_family_member(data: dict[str, Any]) -> dict[str, Any]:
+    c = Collector(data)
+    c.name("name", required=True)
+    c.text("relation", required=True, max_length=60)
+    c.choice("sex", {s.value for s in Sex}, required=True, message=_("Choose female, male or other."))
+    c.date("date_of_birth", past=True)
+    c.boolean("is_indian_citizen")
+    return c.done()
