@@ -2,11 +2,11 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-admin.site.__class__ = OTPAdminSite
-admin.site.site_header = "Pravasi administration"
+from pravasi.accounts.admin import PravasiAdminSite
+
+admin.site.__class__ = PravasiAdminSite
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

@@ -29,7 +29,12 @@ def message_enqueue(*, channel: str, recipient: str, body: str, purpose: str, id
 
 
 def message_deliver(*, message_id: str) -> str:
-    """Hands one message to its channel. Safe to call twice: only a QUEUED message is sent."""
+    """Hands one message to its channel. Safe to call twice: only a QUEUED message is sent.
+
+    The row stays locked while the gateway is called, so two workers never send the same message.
+    A failed attempt is committed before the error propagates, so retries are counted.
+    """
+    failure: DeliveryError | None = None
     with transaction.atomic():
         message = OutboxMessage.objects.select_for_update().filter(id=message_id).first()
         if message is None or message.status != DeliveryStatus.QUEUED:
@@ -39,20 +44,21 @@ def message_deliver(*, message_id: str) -> str:
         try:
             ref = gateway.send(Outgoing(id=str(message.id), recipient=message.recipient, subject=message.subject, body=message.body))
         except DeliveryError as exc:
+            failure = exc
             message.last_error = str(exc)[:300]
             if message.attempts >= MAX_ATTEMPTS:
                 message.status = DeliveryStatus.FAILED
             message.save(update_fields=["attempts", "last_error", "status", "updated_at"])
             logger.warning("outbox message %s attempt %s failed: %s", message.id, message.attempts, type(exc).__name__)
-            if message.status == DeliveryStatus.FAILED:
-                return message.status
-            raise
-        message.status = DeliveryStatus.SENT
-        message.provider_ref = ref
-        message.gateway = gateway.name
-        message.sent_at = timezone.now()
-        message.save(update_fields=["attempts", "status", "provider_ref", "gateway", "sent_at", "updated_at"])
-        return message.status
+        else:
+            message.status = DeliveryStatus.SENT
+            message.provider_ref = ref
+            message.gateway = gateway.name
+            message.sent_at = timezone.now()
+            message.save(update_fields=["attempts", "status", "provider_ref", "gateway", "sent_at", "updated_at"])
+    if failure is not None and message.status != DeliveryStatus.FAILED:
+        raise failure
+    return message.status
 
 
 @transaction.atomic

@@ -95,14 +95,20 @@ def two_factor(request):
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["otp_token"].strip().replace(" ", "")
         device = None
+        throttled = False
         for candidate in devices_for_user(request.user, confirmed=True):
             verify_is_allowed, _info = candidate.verify_is_allowed()
+            if not verify_is_allowed:
+                throttled = throttled or type(candidate).__name__ == "TOTPDevice"
             if verify_is_allowed and candidate.verify_token(token):
                 device = candidate
                 break
         if device is None:
             audit_record(actor=request.user, action="accounts.two_factor_failed", target=request.user, source_ip=source_ip(request))
-            form.add_error("otp_token", _("That code is not right. Use the newest code from your app; repeated failures pause sign-in for a while."))
+            if throttled:
+                form.add_error("otp_token", _("Too many wrong codes: wait a few seconds, then enter the newest code. Each failure doubles the wait."))
+            else:
+                form.add_error("otp_token", _("That code is not right. Use the newest code from your app; repeated failures pause sign-in for a while."))
         else:
             otp_login(request, device)
             audit_record(actor=request.user, action="accounts.two_factor_passed", target=request.user, summary={"method": type(device).__name__}, source_ip=source_ip(request))

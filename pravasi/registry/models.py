@@ -344,10 +344,12 @@ class ImportRow(models.Model):
     outcome = models.CharField(max_length=8, choices=Outcome.choices)
     messages = models.JSONField(default=dict)
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    fingerprint = models.CharField(max_length=40, blank=True, help_text="keyed hash of the row's identity, so a re-run file adds no one twice")
 
     class Meta:
         ordering = ["row_number"]
         constraints = [models.UniqueConstraint(fields=["job", "row_number"], name="import_row_unique")]
+        indexes = [models.Index(fields=["fingerprint"], name="import_row_fingerprint")]
 
     def __str__(self) -> str:
         return f"row {self.row_number}: {self.outcome}"

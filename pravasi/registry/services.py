@@ -124,8 +124,12 @@ def person_register(
     source_ip: str | None = None,
 ) -> Person:
     """Creates a person from the minimum fields (about you, where you live, how to reach you)."""
-    about = clean_about(data, partial=True)
     errors: dict[str, list[str]] = {}
+    about: dict[str, Any] = {}
+    try:
+        about = clean_about(data, partial=True)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
     residence: dict[str, Any] = {}
     if data.get("residence_country"):
         try:
@@ -138,7 +142,7 @@ def person_register(
         if user is not None:
             contact_data["mobile"] = contact_data["mobile"] or user.mobile
             contact_data["email"] = contact_data["email"] or user.email
-        contacts = clean_contacts(contact_data, require_one=user is None)
+        contacts = clean_contacts(contact_data, require_one=False)
     except ValidationFailed as exc:
         errors.update(exc.fields)
     if errors:
@@ -421,11 +425,13 @@ def duplicates_flag_for(person: Person) -> list[DuplicateFlag]:
 
 def _flag_for_decision(actor, flag_id) -> DuplicateFlag:
     flag = DuplicateFlag.objects.select_for_update().filter(id=flag_id).first()
-    visible = persons_visible_to(actor)
-    if flag is None or not visible.filter(id=flag.person_a_id).exists() or not visible.filter(id=flag.person_b_id).exists():
+    if flag is None or not policies.can_browse_registry(actor):
         raise NotAllowed(_("You may not decide on this pair."))
     if flag.status != DuplicateFlag.Status.OPEN:
         raise Conflict(_("Another official has already decided on this pair."))
+    visible = persons_visible_to(actor)
+    if not visible.filter(id=flag.person_a_id).exists() or not visible.filter(id=flag.person_b_id).exists():
+        raise NotAllowed(_("You may not decide on this pair."))
     return flag
 
 
