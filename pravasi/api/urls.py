@@ -1,3 +1,25 @@
-"""REST API v1."""
+"""REST API v1 routes (mounted at /api/v1/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import registry
+
+app_name = "api"
+
+urlpatterns = [
+    path("registry/persons/", registry.PersonSearchView.as_view(), name="registry-persons"),
+    path("registry/persons/search/", registry.PersonSearchPostView.as_view(), name="registry-persons-search"),
+    path("registry/persons/<str:person_id>/", registry.PersonDetailView.as_view(), name="registry-person"),
+    path("registry/me/", registry.MyRecordView.as_view(), name="registry-me"),
+    path("registry/me/about/", registry.MyAboutView.as_view(), name="registry-me-about"),
+    path("registry/me/residence/", registry.MyResidenceView.as_view(), name="registry-me-residence"),
+    path("registry/me/contacts/", registry.MyContactsView.as_view(), name="registry-me-contacts"),
+    path("registry/me/work/", registry.MyWorkView.as_view(), name="registry-me-work"),
+    path("registry/me/needs/", registry.MyNeedsView.as_view(), name="registry-me-needs"),
+    path("registry/me/passport/", registry.MyPassportView.as_view(), name="registry-me-passport"),
+    path("registry/me/moved/", registry.MyMoveView.as_view(), name="registry-me-moved"),
+    path("registry/me/returned/", registry.MyReturnView.as_view(), name="registry-me-returned"),
+    path("registry/me/consents/", registry.MyConsentsView.as_view(), name="registry-me-consents"),
+    path("registry/me/consents/<str:record_id>/receipt/", registry.MyConsentReceiptView.as_view(), name="registry-me-consent-receipt"),
+    path("registry/me/export/", registry.MyExportView.as_view(), name="registry-me-export"),
+]

@@ -2,7 +2,7 @@
 
 Jurisdiction: a Mission sees people living in its host countries, a PoE office people from its
 Indian states, the PGE everyone. OWRC helpline agents find a caller only by exact passport or
-mobile number. Partners and administrators see no one in the registry.
+mobile number, then open the record they found. Partners and administrators see no one in the registry.
 """
 
 from __future__ import annotations

@@ -120,6 +120,9 @@ def person_visible_or_404(*, actor, person_id) -> Person:
         raise NotFound("No such person in the registry.")
     if policies.is_owner(actor, person):
         return person
+    if policies.can_lookup_exact(actor) and not policies.can_browse_registry(actor):
+        # Helpline agents serve callers from anywhere: they open the record they found (and it is logged).
+        return person
     if not persons_visible_to(actor).filter(id=person.id).exists():
         # Same answer as a missing record: officials cannot probe other jurisdictions.
         raise NotFound("No such person in the registry.")
@@ -133,6 +136,17 @@ def consent_state(person: Person) -> dict[str, ConsentRecord | None]:
         key = record.purpose if record.purpose != ConsentPurpose.PARTNER_SHARING else f"{record.purpose}:{record.partner_id}"
         state[key] = record
     return state
+
+
+def consent_history(person: Person) -> QuerySet[ConsentRecord]:
+    return ConsentRecord.objects.filter(person=person).select_related("partner", "notice").order_by("-at")
+
+
+def consent_record_of(person: Person, record_id) -> ConsentRecord:
+    record = consent_history(person).filter(id=record_id).first() if record_id else None
+    if record is None:
+        raise NotFound("No such consent record.")
+    return record
 
 
 def has_consent(person: Person, purpose: str, partner_id=None) -> bool:

@@ -21,6 +21,7 @@ from pravasi.policy.selectors import policy
 from .models import EmergencyContact, MessagingApp, Sex, Vulnerability
 from .mrz import normalise_passport_number, parse_td3
 
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 NAME_RE = re.compile(r"^[^\W\d_]+(?:[ .'\-][^\W\d_]+)*\.?$", re.UNICODE)
 ISCO_RE = re.compile(r"^[0-9]{4}$")
 MAX_TEXT = {"skills": 300, "district_of_origin": 80, "residence_region": 100, "residence_address": 400, "employer_name": 200, "needs_note": 1000}
@@ -41,7 +42,12 @@ class Collector:
         value = self.data.get(name)
         if value is None:
             return ""
-        return str(value).strip()
+        text = str(value).strip()
+        if CONTROL_RE.search(text):
+            # Control characters (NUL above all) are never part of what a person types.
+            self.fail(name, _("This contains characters that cannot be stored; retype it."))
+            return ""
+        return text
 
     def fail(self, name: str, message: str) -> None:
         self.errors.setdefault(name, []).append(message)

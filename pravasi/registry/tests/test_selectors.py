@@ -72,6 +72,7 @@ def test_owrc_agent_only_exact(world, make_user):
     assert [p.id for p in person_search(actor=agent, params=SearchParams(passport_number="J2222222"))] == [world["saudi"].id]
     with pytest.raises(NotAllowed):
         person_search(actor=agent, params=SearchParams(name="Ansari"))
+    assert person_visible_or_404(actor=agent, person_id=world["saudi"].id) == world["saudi"]
 
 
 @pytest.mark.parametrize("params,field", [(SearchParams(passport_number="12"), "passport_number"), (SearchParams(mobile="call me"), "mobile"), (SearchParams(vulnerability="HAPPY"), "vulnerability")])
