@@ -34,10 +34,11 @@ run: setup
 	@echo "Pravasi on http://127.0.0.1:$(PORT)/ (embedded SQLite, no broker; messages in /workspace/outbox/)"
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Debian's Chromium for the browser tests, and Noto fonts so Hindi and Malayalam render in screenshots.
 browser:
-	@if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "Chromium is missing: install Debian's chromium package (browser tests will fail)"; fi; \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/noto ]; then \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
+	  else echo "Chromium or the Noto fonts are missing: install Debian's chromium and fonts-noto-core packages"; fi; \
 	fi
 
 lint: $(VENV)/.dev-deps

@@ -25,7 +25,7 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
-def test_security_headers_on_a_page(client):
+def test_security_headers_on_a_page(client, db):
     response = client.get("/")
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert "script-src 'self'" in response["Content-Security-Policy"]

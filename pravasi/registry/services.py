@@ -45,7 +45,7 @@ SECTIONS = {
     "work": clean_work,
     "needs": clean_needs,
 }
-REGISTRATION_STEPS = ["about", "passport", "residence", "contacts", "family", "needs"]
+REGISTRATION_STEPS = ["about", "passport", "residence", "contacts", "emergency", "family", "needs"]
 
 
 # --- helpers used by several services -------------------------------------------------------------
@@ -121,6 +121,7 @@ def person_register(
     office=None,
     consents: list[str] | tuple[str, ...] = (),
     method: str = ConsentRecord.Method.WEB,
+    language: str = "en",
     source_ip: str | None = None,
 ) -> Person:
     """Creates a person from the minimum fields (about you, where you live, how to reach you)."""
@@ -130,6 +131,10 @@ def person_register(
         about = clean_about(data, partial=True)
     except ValidationFailed as exc:
         errors.update(exc.fields)
+    if user is not None and not data.get("state_of_origin") and "state_of_origin" not in errors:
+        # A person registering themself names their state, so its Protector of Emigrants can help;
+        # an official's registration-drive sheet may lack it.
+        errors["state_of_origin"] = [_("Choose an Indian state or union territory.")]
     residence: dict[str, Any] = {}
     if data.get("residence_country"):
         try:
@@ -158,7 +163,7 @@ def person_register(
     if consents:
         notice = current_notice()
         for purpose in consents:
-            _consent_write(actor=actor, person=person, purpose=purpose, given=True, notice=notice, method=method)
+            _consent_write(actor=actor, person=person, purpose=purpose, given=True, notice=notice, method=method, language=language)
     audit_record(actor=actor, action="registry.person_registered", target=person, summary={"method": method, "office": office.code if office else None}, source_ip=source_ip)
     duplicates_flag_for(person)
     return person
@@ -252,6 +257,9 @@ def emergency_contact_add(*, actor, person: Person, data: dict[str, Any], source
     if person.emergency_contacts.count() >= 5:
         raise ValidationFailed.on("name", _("Up to five emergency contacts can be kept; remove one first."))
     contact = EmergencyContact.objects.create(person=person, **cleaned)
+    person = _lock(person)
+    _advance_step(person, "emergency")
+    person.save(update_fields=["registration_step", "registration_completed_at", "updated_at"])
     audit_record(actor=actor, action="registry.emergency_contact_added", target=person, summary={"where": contact.where}, source_ip=source_ip)
     return contact
 

@@ -141,6 +141,10 @@ class Collector:
             self.cleaned[name] = number
 
 
+# Minor and elderly follow from the date of birth (services.derive_vulnerabilities), never from a form.
+AGE_BASED = (Vulnerability.MINOR, Vulnerability.ELDERLY)
+
+
 def education_codes(on: date | None = None) -> dict[str, dict]:
     return {item["code"]: item for item in policy("EDUCATION_LEVELS", on=on)}
 
@@ -251,7 +255,8 @@ def clean_work(data: dict[str, Any]) -> dict[str, Any]:
 def clean_needs(data: dict[str, Any]) -> dict[str, Any]:
     c = Collector(data)
     for v in Vulnerability:
-        c.boolean(v.field)
+        if v not in AGE_BASED:
+            c.boolean(v.field)
     c.text("needs_note", max_length=MAX_TEXT["needs_note"])
     return c.done()
 
