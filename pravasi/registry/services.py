@@ -154,6 +154,8 @@ def person_register(
         raise ValidationFailed(_("Some details need correcting."), fields=errors)
     if user is not None and Person.objects.filter(user=user).exists():
         raise Conflict(_("You are already registered; update your profile instead."))
+    if not data.get("preferred_language"):
+        about["preferred_language"] = language
     person = Person(user=user, registered_by_office=office, status=PersonStatus.ABROAD if residence else PersonStatus.PRE_DEPARTURE)
     _apply(person, {**about, **residence, **contacts})
     derive_vulnerabilities(person)
