@@ -214,7 +214,8 @@ def _import_row(job: ImportJob, number: int, row: dict[str, str]) -> None:
             )
             ImportRow.objects.create(job=job, row_number=number, outcome=ImportRow.Outcome.FLAGGED if flagged else ImportRow.Outcome.IMPORTED, person=person, fingerprint=fingerprint)
     except DomainError as exc:
-        messages = exc.fields or {"row": [exc.message]}
+        columns = {target: source for source, target in PASSPORT_FIELDS.items()}
+        messages = {columns.get(field, field): msgs for field, msgs in exc.fields.items()} or {"row": [exc.message]}
         ImportRow.objects.create(job=job, row_number=number, outcome=ImportRow.Outcome.ERROR, messages=messages, fingerprint=fingerprint)
 
 
@@ -259,8 +260,7 @@ def _finish(job: ImportJob) -> ImportJob:
 
 
 def import_template_csv() -> str:
+    """The header row only: an example row left in a sheet would register a person who does not exist."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(IMPORT_COLUMNS)
-    writer.writerow(["Ravi", "Kumar", "M", "1988-02-17", "IN-KL", "Kollam", "AE", "Dubai", "+971501234567", "", "J8369854", "2018-04-01", "2028-03-31", "no", "7112", "MIDDLE", "yes"])
+    csv.writer(buffer).writerow(IMPORT_COLUMNS)
     return buffer.getvalue()

@@ -12,7 +12,7 @@ from pravasi.core.crypto import blind_index
 from pravasi.core.errors import NotAllowed, NotFound, ValidationFailed
 
 from . import policies
-from .models import ConsentPurpose, ConsentRecord, DuplicateFlag, ImportJob, NameKey, NameToken, Passport, Person, PersonStatus, Vulnerability
+from .models import ConsentPurpose, ConsentRecord, DuplicateFlag, ImportJob, MergeRecord, NameKey, NameToken, Passport, Person, PersonStatus, Vulnerability
 from .mrz import normalise_passport_number
 from .names import edit_distance_at_most_one, fold_token, split_tokens
 
@@ -160,6 +160,12 @@ def has_consent(person: Person, purpose: str, partner_id=None) -> bool:
 def duplicate_flags_for(*, actor, status: str = DuplicateFlag.Status.OPEN) -> QuerySet[DuplicateFlag]:
     visible = persons_visible_to(actor).values("id")
     return DuplicateFlag.objects.filter(status=status, person_a__in=visible, person_b__in=visible).select_related("person_a", "person_b").order_by("-created_at")
+
+
+def merges_for(*, actor, limit: int = 20) -> QuerySet[MergeRecord]:
+    """Recent merges the official may reverse: the kept record is in their jurisdiction."""
+    visible = persons_visible_to(actor).values("id")
+    return MergeRecord.objects.filter(reverted_at__isnull=True, survivor__in=visible).select_related("survivor", "merged", "merged_by").order_by("-created_at")[:limit]
 
 
 def import_jobs_for(*, actor) -> QuerySet[ImportJob]:

@@ -1,0 +1,67 @@
+"""Which workspace pages a signed-in user may open, answered from the domain policies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.utils.translation import gettext as _
+
+from pravasi.accounts import policies as account_policies
+from pravasi.accounts.roles import ORGANISATION_ROLES
+from pravasi.accounts.selectors import active_memberships, is_restricted_user, is_verified
+from pravasi.core.errors import NotAllowed
+from pravasi.registry import policies as registry_policies
+
+
+@dataclass(frozen=True)
+class WorkspaceAccess:
+    workspace: bool = False
+    registry_search: bool = False
+    registry_browse: bool = False
+    duplicates: bool = False
+    imports: bool = False
+    outbox: bool = False
+    admin_site: bool = False
+    partner: bool = False
+
+    @property
+    def exact_lookup_only(self) -> bool:
+        return self.registry_search and not self.registry_browse
+
+
+def access_for(user) -> WorkspaceAccess:
+    if not (is_restricted_user(user) and is_verified(user)):
+        return WorkspaceAccess()
+    browse = registry_policies.can_browse_registry(user)
+    return WorkspaceAccess(
+        workspace=True,
+        registry_search=registry_policies.can_lookup_exact(user),
+        registry_browse=browse,
+        duplicates=browse,
+        imports=registry_policies.can_import(user),
+        outbox=account_policies.can_read_outbox(user),
+        admin_site=bool(user.is_superuser or account_policies.can_edit_policy(user)),
+        partner=any(m.role in {str(r) for r in ORGANISATION_ROLES} for m in active_memberships(user)),
+    )
+
+
+def workspace_page(permission: str | None = None):
+    """Signed-in staff or partner users only (403 for anyone else); `permission` names a WorkspaceAccess flag."""
+
+    def decorate(view):
+        @login_required
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            access = access_for(request.user)
+            if not access.workspace:
+                raise NotAllowed(_("The workspace is for officials and partner organisations."))
+            if permission and not getattr(access, permission):
+                raise NotAllowed(_("Your role does not give access to this page."))
+            request.workspace_access = access
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
