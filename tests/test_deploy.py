@@ -14,7 +14,9 @@ def run_manage(*args, **env):
 
 
 def test_check_deploy_reports_nothing():
-    result = run_manage("check", "--deploy", DJANGO_DEBUG="false", DJANGO_SECRET_KEY="a" * 20 + "-production-secret-key-with-enough-entropy-9f8e7d6c5b4a", DJANGO_ALLOWED_HOSTS="pravasi.example.gov.in")
+    result = run_manage(
+        "check", "--deploy", DJANGO_DEBUG="false", DJANGO_SECRET_KEY="a" * 20 + "-production-secret-key-with-enough-entropy-9f8e7d6c5b4a", DJANGO_ALLOWED_HOSTS="pravasi.example.gov.in"
+    )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
 
