@@ -48,10 +48,10 @@ migrations-check: $(VENV)/.dev-deps
 	$(RUN_ENV) $(BIN)/python manage.py makemigrations --check --dry-run -v 1
 
 pytest-sqlite: $(VENV)/.dev-deps node_modules/.installed browser
-	env -u DATABASE_URL $(BIN)/python -m pytest
+	env -u DATABASE_URL $(BIN)/python -m pytest -n 2
 
 pytest-postgres: $(VENV)/.dev-deps node_modules/.installed browser
-	@case "$$DATABASE_URL" in postgres*) $(BIN)/python -m pytest ;; *) echo "DATABASE_URL is not PostgreSQL: PostgreSQL run skipped";; esac
+	@case "$$DATABASE_URL" in postgres*) $(BIN)/python -m pytest -n 2 ;; *) echo "DATABASE_URL is not PostgreSQL: PostgreSQL run skipped";; esac
 
 test: lint migrations-check pytest-sqlite pytest-postgres
 
