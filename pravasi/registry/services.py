@@ -252,48 +252,69 @@ def passport_record(*, actor, person: Person, data: dict[str, Any], source_ip: s
     return passport
 
 
+def _entry_add(*, actor, person: Person, model, cleaned: dict[str, Any], limit: int, too_many: str, step: str, action: str, summary: dict | None, source_ip: str | None):
+    """Adds one emergency contact or family member (a list the person keeps) and moves registration on."""
+    person = _lock(person)
+    if model.objects.filter(person=person).count() >= limit:
+        raise ValidationFailed.on("name", too_many)
+    entry = model.objects.create(person=person, **cleaned)
+    _advance_step(person, step)
+    person.save(update_fields=["registration_step", "registration_completed_at", "updated_at"])
+    audit_record(actor=actor, action=action, target=person, summary=summary, source_ip=source_ip)
+    return entry
+
+
+def _entry_remove(*, actor, person: Person, model, entry_id, action: str, source_ip: str | None) -> None:
+    deleted, _n = model.objects.filter(person=person, id=entry_id).delete()
+    if deleted:
+        audit_record(actor=actor, action=action, target=person, source_ip=source_ip)
+
+
 @transaction.atomic
 def emergency_contact_add(*, actor, person: Person, data: dict[str, Any], source_ip: str | None = None) -> EmergencyContact:
     _require_editor(actor, person)
     cleaned = clean_emergency_contact(data)
-    if person.emergency_contacts.count() >= 5:
-        raise ValidationFailed.on("name", _("Up to five emergency contacts can be kept; remove one first."))
-    contact = EmergencyContact.objects.create(person=person, **cleaned)
-    person = _lock(person)
-    _advance_step(person, "emergency")
-    person.save(update_fields=["registration_step", "registration_completed_at", "updated_at"])
-    audit_record(actor=actor, action="registry.emergency_contact_added", target=person, summary={"where": contact.where}, source_ip=source_ip)
-    return contact
+    return _entry_add(
+        actor=actor,
+        person=person,
+        model=EmergencyContact,
+        cleaned=cleaned,
+        limit=5,
+        too_many=_("Up to five emergency contacts can be kept; remove one first."),
+        step="emergency",
+        action="registry.emergency_contact_added",
+        summary={"where": cleaned["where"]},
+        source_ip=source_ip,
+    )
 
 
 @transaction.atomic
 def emergency_contact_remove(*, actor, person: Person, contact_id, source_ip: str | None = None) -> None:
     _require_editor(actor, person)
-    deleted, _n = EmergencyContact.objects.filter(person=person, id=contact_id).delete()
-    if deleted:
-        audit_record(actor=actor, action="registry.emergency_contact_removed", target=person, source_ip=source_ip)
+    _entry_remove(actor=actor, person=person, model=EmergencyContact, entry_id=contact_id, action="registry.emergency_contact_removed", source_ip=source_ip)
 
 
 @transaction.atomic
 def family_member_add(*, actor, person: Person, data: dict[str, Any], source_ip: str | None = None) -> FamilyMember:
     _require_editor(actor, person)
-    cleaned = clean_family_member(data)
-    if person.family_members.count() >= 15:
-        raise ValidationFailed.on("name", _("Up to fifteen family members can be listed."))
-    member = FamilyMember.objects.create(person=person, **cleaned)
-    person = _lock(person)
-    _advance_step(person, "family")
-    person.save(update_fields=["registration_step", "registration_completed_at", "updated_at"])
-    audit_record(actor=actor, action="registry.family_member_added", target=person, source_ip=source_ip)
-    return member
+    return _entry_add(
+        actor=actor,
+        person=person,
+        model=FamilyMember,
+        cleaned=clean_family_member(data),
+        limit=15,
+        too_many=_("Up to fifteen family members can be listed."),
+        step="family",
+        action="registry.family_member_added",
+        summary=None,
+        source_ip=source_ip,
+    )
 
 
 @transaction.atomic
 def family_member_remove(*, actor, person: Person, member_id, source_ip: str | None = None) -> None:
     _require_editor(actor, person)
-    deleted, _n = FamilyMember.objects.filter(person=person, id=member_id).delete()
-    if deleted:
-        audit_record(actor=actor, action="registry.family_member_removed", target=person, source_ip=source_ip)
+    _entry_remove(actor=actor, person=person, model=FamilyMember, entry_id=member_id, action="registry.family_member_removed", source_ip=source_ip)
 
 
 @transaction.atomic
