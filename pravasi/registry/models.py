@@ -100,6 +100,8 @@ class Person(BaseModel):
             models.Index(fields=["mobile_index"], name="person_mobile_idx"),
             models.Index(fields=["email_index"], name="person_email_idx"),
             models.Index(fields=["family_name", "given_name"], name="person_name_order"),
+            # A Mission's list (country, often with state of origin) comes straight off this index in order.
+            models.Index(fields=["residence_country", "state_of_origin", "family_name", "given_name", "id"], name="person_place_name"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -126,7 +128,7 @@ class Passport(BaseModel):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="passports")
     number = EncryptedTextField(_("passport number"))
-    number_index = models.CharField(max_length=40, unique=True)
+    number_index = models.CharField(max_length=40)
     issue_date = models.DateField(_("date of issue"))
     expiry_date = models.DateField(_("date of expiry"))
     place_of_issue = models.CharField(_("place of issue"), max_length=80, blank=True)
@@ -137,6 +139,8 @@ class Passport(BaseModel):
     class Meta:
         constraints = [
             models.CheckConstraint(name="passport_expiry_after_issue", condition=Q(expiry_date__gt=F("issue_date"))),
+            # The same passport never makes a second person (a constraint, not unique=True, to avoid an unused LIKE index).
+            models.UniqueConstraint(fields=["number_index"], name="passport_number_unique"),
             models.UniqueConstraint(fields=["person"], condition=Q(is_current=True), name="passport_one_current_per_person"),
         ]
 
@@ -187,16 +191,26 @@ class FamilyMember(BaseModel):
         return f"{self.name} ({self.relation})"
 
 
+def sort_name_of(family_name: str, given_name: str) -> str:
+    """The order results are listed in (family name, then given name), kept beside each name key."""
+    return f"{family_name} {given_name}".strip().lower()[:120]
+
+
 class NameToken(models.Model):
-    """Folded name keys for transliteration-tolerant search, reached through a b-tree on (key, person)."""
+    """Folded name keys for transliteration-tolerant search.
+
+    A b-tree on (key, sort_name, person) gives the persons holding a key already in list order, so a
+    search walks one key's entries in order and stops at the first page of matches.
+    """
 
     id = models.BigAutoField(primary_key=True)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
     key = models.CharField(max_length=24)
+    sort_name = models.CharField(max_length=120, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["key", "person"], name="name_token_unique")]
-        indexes = [models.Index(fields=["person"], name="name_token_person")]
+        indexes = [models.Index(fields=["key", "sort_name", "person"], name="name_token_ordered")]
 
     def __str__(self) -> str:
         return self.key
@@ -242,15 +256,16 @@ class ConsentRecord(BaseModel):
         STAFF = "STAFF", _("Recorded by an official")
         IMPORT = "IMPORT", _("Registration drive")
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    # Lookups go through the consent_latest index (person, purpose, -at); the other FKs are never searched.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents", db_index=False)
     purpose = models.CharField(max_length=24, choices=ConsentPurpose.choices)
-    partner = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    partner = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
     agreement_reference = models.CharField(max_length=80, blank=True)
-    notice = models.ForeignKey(PrivacyNotice, on_delete=models.PROTECT, related_name="+")
+    notice = models.ForeignKey(PrivacyNotice, on_delete=models.PROTECT, related_name="+", db_index=False)
     given = models.BooleanField()
     at = models.DateTimeField()
     method = models.CharField(max_length=8, choices=Method.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
     language = models.CharField(max_length=8, default="en")
 
     class Meta:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from pravasi.core.contacts import normalise_phone, phone_index
 from pravasi.core.crypto import blind_index
@@ -73,6 +73,40 @@ class SearchParams:
     offset: int = 0
 
 
+def _on_person(condition: Q) -> Q:
+    """The same condition, written from NameToken (every lookup prefixed with person__)."""
+    moved = Q()
+    moved.connector, moved.negated = condition.connector, condition.negated
+    moved.children = [_on_person(child) if isinstance(child, Q) else (f"person__{child[0]}", child[1]) for child in condition.children]
+    return moved
+
+
+def _ids_by_name(condition: Q, tokens: list[str], *, offset: int, limit: int) -> list:
+    """Person ids whose names match every token, in list order, one page.
+
+    Each token matches its folded key and known keys one edit away. The token whose keys hold the
+    fewest persons drives: its keys' entries are walked in (sort_name, person) order, checking the
+    person's scope and filters and that the other tokens match, and the walk stops at the page's end.
+    """
+    keys_per_token = [sorted(similar_keys(fold_token(token))) for token in tokens]
+    sizes = [NameToken.objects.filter(key__in=keys).count() for keys in keys_per_token]
+    driver = sizes.index(min(sizes))
+    if sizes[driver] == 0:
+        return []
+    on_person = _on_person(condition)
+    wanted = offset + limit
+    rows: dict = {}
+    for key in keys_per_token[driver]:
+        walk = NameToken.objects.filter(key=key).filter(on_person)
+        for i, keys in enumerate(keys_per_token):
+            if i != driver:
+                walk = walk.filter(Exists(NameToken.objects.filter(person_id=OuterRef("person_id"), key__in=keys)))
+        for sort_name, person_id in walk.order_by("sort_name", "person_id").values_list("sort_name", "person_id")[:wanted]:
+            rows.setdefault(person_id, sort_name)
+    ordered = sorted(rows.items(), key=lambda item: (item[1], str(item[0])))
+    return [person_id for person_id, _sort in ordered[offset:wanted]]
+
+
 def person_search(*, actor, params: SearchParams) -> list[Person]:
     """Staff search. Exact passport or mobile via blind indexes; fuzzy names via folded keys."""
     exact = params.passport_number or params.mobile
@@ -80,37 +114,36 @@ def person_search(*, actor, params: SearchParams) -> list[Person]:
         raise NotAllowed("You may not search the registry.")
     if not exact and not policies.can_browse_registry(actor):
         raise NotAllowed("You may not browse the registry.")
-    if policies.can_browse_registry(actor):
-        qs = persons_visible_to(actor)
-    else:
-        # Helpline agents reach anyone, but only by an exact identifier.
-        qs = Person.objects.filter(LIVE)
+    # Helpline agents reach anyone, but only by an exact identifier.
+    scope = policies.jurisdiction_q(actor) if policies.can_browse_registry(actor) else Q()
+    condition = LIVE & scope
     if params.passport_number:
         number = normalise_passport_number(params.passport_number)
-        qs = qs.filter(id__in=Passport.objects.filter(number_index=passport_index(number)).values("person_id"))
+        condition &= Q(id__in=Passport.objects.filter(number_index=passport_index(number)).values("person_id"))
     if params.mobile:
-        qs = qs.filter(mobile_index=phone_index(normalise_phone(params.mobile)))
-    if params.name:
-        tokens = split_tokens(params.name)[:4]
-        if not tokens:
-            raise ValidationFailed.on("name", "Enter at least one letter of the name.")
-        for token in tokens:
-            keys = similar_keys(fold_token(token))
-            qs = qs.filter(id__in=NameToken.objects.filter(key__in=keys).values("person_id"))
+        condition &= Q(mobile_index=phone_index(normalise_phone(params.mobile)))
     if params.country:
-        qs = qs.filter(residence_country=params.country.upper())
+        condition &= Q(residence_country=params.country.upper())
     if params.region:
-        qs = qs.filter(residence_region__iexact=params.region.strip())
+        condition &= Q(residence_region__iexact=params.region.strip())
     if params.state:
-        qs = qs.filter(state_of_origin=params.state.upper())
+        condition &= Q(state_of_origin=params.state.upper())
     if params.vulnerability:
         try:
             field = Vulnerability(params.vulnerability.upper()).field
         except ValueError as exc:
             raise ValidationFailed.on("vulnerability", "Unknown vulnerability.") from exc
-        qs = qs.filter(**{field: True})
+        condition &= Q(**{field: True})
     limit = max(1, min(int(params.limit), 200))
-    return list(qs.order_by("family_name", "given_name", "id")[params.offset : params.offset + limit])
+    offset = max(0, int(params.offset))
+    if params.name:
+        tokens = split_tokens(params.name)[:4]
+        if not tokens:
+            raise ValidationFailed.on("name", "Enter at least one letter of the name.")
+        ids = _ids_by_name(condition, tokens, offset=offset, limit=limit)
+        found = Person.objects.in_bulk(ids)
+        return [found[i] for i in ids if i in found]
+    return list(Person.objects.filter(condition).order_by("family_name", "given_name", "id")[offset : offset + limit])
 
 
 def person_visible_or_404(*, actor, person_id) -> Person:

@@ -33,6 +33,7 @@ from .models import (
     PersonStatus,
     PrivacyNotice,
     ResidenceHistory,
+    sort_name_of,
 )
 from .names import name_keys
 from .selectors import LIVE, forget_known_keys, passport_index, person_visible_or_404, persons_visible_to
@@ -79,12 +80,14 @@ def _apply(person: Person, cleaned: dict[str, Any]) -> list[str]:
 
 def refresh_name_tokens(person: Person) -> None:
     keys = name_keys(person.given_name, person.family_name)
+    sort_name = sort_name_of(person.family_name, person.given_name)
     NameToken.objects.filter(person=person).exclude(key__in=keys).delete()
+    NameToken.objects.filter(person=person).exclude(sort_name=sort_name).update(sort_name=sort_name)
     existing = set(NameToken.objects.filter(person=person).values_list("key", flat=True))
     missing = keys - existing
     if missing:
         NameKey.objects.bulk_create([NameKey(key=k) for k in missing], ignore_conflicts=True)
-        NameToken.objects.bulk_create([NameToken(person=person, key=k) for k in missing], ignore_conflicts=True)
+        NameToken.objects.bulk_create([NameToken(person=person, key=k, sort_name=sort_name) for k in missing], ignore_conflicts=True)
         forget_known_keys()
 
 
