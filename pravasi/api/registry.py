@@ -301,10 +301,8 @@ class DataExportSerializer(serializers.Serializer):
 # --- what the API accepts ---------------------------------------------------------------------------------
 
 
-class SearchQuerySerializer(serializers.Serializer):
+class SearchFilterSerializer(serializers.Serializer):
     name = text("Fuzzy name search, tolerant of transliteration variants (Mohammed / Muhammad).")
-    passport_number = text("Exact passport number.")
-    mobile = text("Exact mobile number, international form.")
     country = text("Country of residence, ISO 3166-1 alpha-2.")
     region = text("Region or city of residence (exact, any case).")
     state = text("State of origin, ISO 3166-2:IN, e.g. IN-KL.")
@@ -325,8 +323,22 @@ class SearchQuerySerializer(serializers.Serializer):
         return value
 
 
-class SearchBodySerializer(InputSerializer, SearchQuerySerializer):
-    """The same criteria in a JSON body, which keeps passport and mobile numbers out of URLs and access logs."""
+class SearchQuerySerializer(SearchFilterSerializer):
+    """Name and filters in the query string. Identity numbers are refused here: URLs end up in logs."""
+
+    def validate(self, attrs):
+        leaked = [key for key in ("passport_number", "mobile") if key in self.initial_data]
+        if leaked:
+            message = _("Send passport and mobile numbers in the body of POST /api/v1/registry/persons/search/, never in a URL.")
+            raise serializers.ValidationError({key: [message] for key in leaked})
+        return attrs
+
+
+class SearchBodySerializer(InputSerializer, SearchFilterSerializer):
+    """All criteria in a JSON body, including exact passport and mobile numbers (kept out of URLs and access logs)."""
+
+    passport_number = text("Exact passport number.")
+    mobile = text("Exact mobile number, international form.")
 
 
 SEX = {"choices": Sex.choices, "error_messages": {"invalid_choice": gettext_lazy("Choose female, male or other.")}}
@@ -445,8 +457,8 @@ class StaffView(RegistryView):
 
 SEARCH_DESCRIPTION = gettext_lazy(
     "Persons in your jurisdiction (a Mission: people living in its host countries; a PoE: people from its states; "
-    "the PGE: everyone). Helpline agents may search only by exact passport or mobile number. "
-    "Prefer POST /api/v1/registry/persons/search/ for passport and mobile numbers: it keeps them out of URLs."
+    "the PGE: everyone). Helpline agents may search only by exact passport or mobile number, which are accepted "
+    "only in the body of POST /api/v1/registry/persons/search/ so that they never appear in URLs or logs."
 )
 
 

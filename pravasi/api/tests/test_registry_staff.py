@@ -32,6 +32,13 @@ def found(response) -> set[str]:
     return {row["id"] for row in response.json()["results"]}
 
 
+def test_identity_numbers_are_refused_in_urls(official_client, world):
+    client, _user = official_client(Role.PGE_OFFICER)
+    response = client.get(SEARCH, {"passport_number": "J1111111"})
+    assert response.status_code == 400
+    assert "POST /api/v1/registry/persons/search/" in response.json()["fields"]["passport_number"][0]
+
+
 def test_search_by_name_returns_summaries_only(official_client, world):
     client, _user = official_client(Role.PGE_OFFICER)
     response = client.get(SEARCH, {"name": "Muhammad Ansari"})
@@ -57,8 +64,8 @@ def test_search_filters_and_paging(official_client, world):
 
 def test_exact_passport_and_mobile_by_query_and_by_body(official_client, world):
     client, _user = official_client(Role.PGE_OFFICER)
-    assert found(client.get(SEARCH, {"passport_number": "j1111111"})) == {str(world["uae"].id)}
-    assert found(client.get(SEARCH, {"mobile": "+971 50 111 2233"})) == {str(world["uae"].id)}
+    assert found(client.post(SEARCH_BODY, {"passport_number": "j1111111"}, content_type="application/json")) == {str(world["uae"].id)}
+    assert found(client.post(SEARCH_BODY, {"mobile": "+971 50 111 2233"}, content_type="application/json")) == {str(world["uae"].id)}
     assert found(client.post(SEARCH_BODY, {"passport_number": "J3333333"}, content_type="application/json")) == {str(world["kuwait"].id)}
 
 
@@ -78,7 +85,10 @@ def test_exact_passport_and_mobile_by_query_and_by_body(official_client, world):
 )
 def test_search_bad_input_is_400_with_the_field_message(official_client, world, params, field, fragment):
     client, _user = official_client(Role.PGE_OFFICER)
-    response = client.get(SEARCH, params)
+    if field in ("passport_number", "mobile"):
+        response = client.post(SEARCH_BODY, params, content_type="application/json")
+    else:
+        response = client.get(SEARCH, params)
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid"
@@ -98,7 +108,7 @@ def test_jurisdiction_mission_for_ae_and_poe_for_kerala(world):
     assert found(mission.get(SEARCH)) == {str(world["uae"].id)}
     assert found(poe.get(SEARCH)) == {str(world["uae"].id), str(world["kuwait"].id)}
     # Exact lookups are scoped too: a passport outside the jurisdiction finds no one.
-    assert found(mission.get(SEARCH, {"passport_number": "J3333333"})) == set()
+    assert found(mission.post(SEARCH_BODY, {"passport_number": "J3333333"}, content_type="application/json")) == set()
     assert mission.get(detail(world["uae"])).status_code == 200
     assert poe.get(detail(world["kuwait"])).status_code == 200
     # Outside the jurisdiction answers like a missing record, and logs no access.
@@ -172,13 +182,13 @@ def test_emigrant_cannot_reach_staff_endpoints(emigrant_client, registered, worl
 @pytest.mark.parametrize("role", [Role.RA_STAFF, Role.FE_STAFF, Role.INSURER_STAFF, Role.PARTNER_ANALYST, Role.ADMINISTRATOR])
 def test_partners_and_administrators_cannot_search(role, world):
     client = verified(role)
-    assert client.get(SEARCH, {"passport_number": "J1111111"}).status_code == 403
+    assert client.post(SEARCH_BODY, {"passport_number": "J1111111"}, content_type="application/json").status_code == 403
     assert client.get(detail(world["uae"])).status_code == 403
 
 
 def test_helpline_agent_finds_by_exact_identifier_only(world):
     client = verified(Role.OWRC_AGENT)
-    assert found(client.get(SEARCH, {"passport_number": "J2222222"})) == {str(world["saudi"].id)}
+    assert found(client.post(SEARCH_BODY, {"passport_number": "J2222222"}, content_type="application/json")) == {str(world["saudi"].id)}
     response = client.get(SEARCH, {"name": "Ansari"})
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
