@@ -4,8 +4,9 @@
 
 Creates and migrates the database when it is missing, seeds it with manage.py seed_population unless it
 already holds --size persons, runs ANALYZE, then times each operation many times through the project's own
-selectors and views and prints p50/p95/p99 in milliseconds. --explain prints EXPLAIN ANALYZE of one query
-per kind. Use a dedicated database: the benchmark adds officials and registrations to it.
+selectors and views and prints p50/p95/p99 in milliseconds. --explain prints EXPLAIN ANALYZE of every
+statement of one search per kind and of the slowest searches of the run. Use a dedicated database: the
+benchmark adds officials and registrations to it.
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ class Bench:
         self.args = args
         self.rng = random.Random(args.seed)
         self.rows: list[tuple[str, str, dict]] = []  # (benchmark, actor, figures)
+        self.slowest: dict[tuple[str, str], tuple] = {}  # (benchmark, actor) -> (actor user, [(ms, i, params)])
 
     # --- set-up ---------------------------------------------------------------------------------------
 
@@ -143,6 +145,7 @@ class Bench:
                 hits += 1
         figures = percentiles(samples)
         figures["rows"] = statistics.median(sizes)
+        self.slowest[(name, actor_label)] = (actor, sorted(zip(samples, range(len(queries)), queries, strict=True))[-self.args.explain_worst :])
         if check:
             figures["found"] = hits / len(queries)
         self.rows.append((name, actor_label, figures))
@@ -274,7 +277,11 @@ class Bench:
                 "crisis_contact": "on",
                 "service_notifications": "on",
             }
-            ms, response = timed(client.post, "/register/", about)
+            try:
+                ms, response = timed(client.post, "/register/", about)
+            except Exception as exc:  # noqa: BLE001 (an error in a view is a failed registration, not the end of the run)
+                failures.append(f"register: {exc.__class__.__name__}: {exc}")
+                continue
             if response.status_code != 302:
                 failures.append(f"register: HTTP {response.status_code}")
                 continue
@@ -282,7 +289,11 @@ class Bench:
             issue = date(2022, 1, 1) + timedelta(days=self.rng.randrange(1000))
             # Z never starts a generated passport number (population.PASSPORT_LETTERS), so these are new.
             passport = {"passport_number": f"Z{run[-3:]}{i:04d}", "issue_date": issue.isoformat(), "expiry_date": (issue + timedelta(days=3652)).isoformat(), "place_of_issue": "Kozhikode"}
-            ms, response = timed(client.post, "/register/passport/", passport)
+            try:
+                ms, response = timed(client.post, "/register/passport/", passport)
+            except Exception as exc:  # noqa: BLE001
+                failures.append(f"passport: {exc.__class__.__name__}: {exc}")
+                continue
             if response.status_code != 302:
                 failures.append(f"passport: HTTP {response.status_code}")
                 continue
@@ -303,26 +314,38 @@ class Bench:
 
     # --- explain --------------------------------------------------------------------------------------------
 
-    def explain(self) -> None:
+    def explain_search(self, label: str, actor, params: dict) -> None:
+        """EXPLAIN ANALYZE of every statement one search runs (a name search runs several)."""
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
+        with CaptureQueriesContext(connection) as ctx:
+            ms, _result = timed(self.search, actor, **params)
+        shown = {k: v for k, v in params.items() if not k.startswith("_") or k == "_kind"}
+        print(f"\n=== EXPLAIN ANALYZE: {label} {shown}: {len(ctx.captured_queries)} statements, {ms:.1f} ms in all")
+        for i, captured in enumerate(ctx.captured_queries, 1):
+            with connection.cursor() as cur:
+                cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + captured["sql"])
+                plan = "\n".join(r[0] for r in cur.fetchall())
+            print(f"\n--- statement {i}: {captured['sql'][:400]}\n{plan}")
+
+    def explain(self) -> None:
         sample = self.name_queries(3)
+        passport_holder = next((p for p in self.sample_persons(5) if p.passports.all()), None)
         cases = [
-            ("passport", self.pge, {"passport_number": self.sample_persons(5)[0].passports.all()[0].number if self.sample_persons(5)[0].passports.all() else "A1234567"}),
-            ("name (variant)", self.pge, {"name": sample[0]["name"]}),
-            ("name (one)", self.mission, {"name": sample[1]["name"]}),
+            ("passport", self.pge, {"passport_number": passport_holder.passports.all()[0].number if passport_holder else "A1234567"}),
+            ("name", self.pge, sample[0]),
+            ("name", self.mission, sample[1]),
             ("list", self.pge, {"country": "AE", "state": "IN-KL", "vulnerability": "CHRONIC_ILLNESS"}),
             ("list (mission)", self.mission, {"state": "IN-UP", "vulnerability": "LANGUAGE"}),
         ]
         for label, actor, params in cases:
-            with CaptureQueriesContext(connection) as ctx:
-                self.search(actor, **params)
-            query = ctx.captured_queries[-1]["sql"]
-            with connection.cursor() as cur:
-                cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + query)
-                plan = "\n".join(r[0] for r in cur.fetchall())
-            print(f"\n--- EXPLAIN ANALYZE: {label} {params}\n{plan}")
+            self.explain_search(label, actor, params)
+        # The slowest name searches and filtered lists of the run, statement by statement.
+        for (name, actor_label), (actor, worst) in self.slowest.items():
+            if name.startswith(("fuzzy name search (all kinds)", "fuzzy name + country", "50-row list: country + state + vulnerability")):
+                for ms, _i, params in reversed(worst):
+                    self.explain_search(f"slowest of '{name}' as {actor_label} (timed {ms:.1f} ms)", actor, params)
 
     # --- summary ----------------------------------------------------------------------------------------------
 
@@ -357,7 +380,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=500, help="queries per benchmark")
     parser.add_argument("--registrations", type=int, default=200, help="registrations through the public form (0 to skip)")
     parser.add_argument("--only", choices=["passport", "name", "list", "register"], action="append", help="run only these benchmarks")
-    parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of one query per kind")
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of one search per kind and of the slowest name searches")
+    parser.add_argument("--explain-worst", type=int, default=3, help="with --explain: how many of the slowest name searches to explain")
     args = parser.parse_args()
 
     url = configure_environment()

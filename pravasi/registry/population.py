@@ -26,7 +26,7 @@ import phonenumbers
 
 from pravasi.core.contacts import email_index, phone_index
 
-from .models import ConsentPurpose, ConsentRecord, PersonStatus
+from .models import ConsentPurpose, ConsentRecord, PersonStatus, sort_name_of
 from .names import name_keys
 from .selectors import passport_index
 
@@ -558,7 +558,7 @@ class Rows:
 
     persons: list[dict] = field(default_factory=list)
     passports: list[dict] = field(default_factory=list)
-    tokens: list[tuple[str, str]] = field(default_factory=list)  # (person_id, key)
+    tokens: list[tuple[str, str, str]] = field(default_factory=list)  # (person_id, key, sort_name)
     consents: list[dict] = field(default_factory=list)
     family: list[dict] = field(default_factory=list)
 
@@ -762,8 +762,9 @@ def _build_person(ctx: Context, index: int, rng: random.Random, rows: Rows) -> N
             "closed_at": None,
         }
     )
+    sort_name = sort_name_of(family_name, given)  # as refresh_name_tokens writes it
     for key in person_name_keys(given, family_name):
-        rows.tokens.append((pid, key))
+        rows.tokens.append((pid, key, sort_name))
 
     if rng.random() < 0.92:
         issue = _date_between(rng, REFERENCE_DATE - timedelta(days=3650), REFERENCE_DATE - timedelta(days=30))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from pravasi.core.contacts import normalise_phone, phone_index
 from pravasi.core.crypto import blind_index
@@ -84,27 +84,28 @@ def _on_person(condition: Q) -> Q:
 def _ids_by_name(condition: Q, tokens: list[str], *, offset: int, limit: int) -> list:
     """Person ids whose names match every token, in list order, one page.
 
-    Each token matches its folded key and known keys one edit away. The token whose keys hold the
-    fewest persons drives: its keys' entries are walked in (sort_name, person) order, checking the
-    person's scope and filters and that the other tokens match, and the walk stops at the page's end.
+    Each token matches its folded key and the known keys one edit away. One token: each of its keys'
+    entries is walked in (sort_name, person) order with the person's scope and filters joined, and
+    the walk stops at the page's end. Several tokens: one statement, the first token's entries
+    joined to the person and semi-joined to each other token's entries, then ordered and cut; the
+    planner hashes the other tokens' entries, which measured faster than any per-row probing.
     """
     keys_per_token = [sorted(similar_keys(fold_token(token))) for token in tokens]
-    sizes = [NameToken.objects.filter(key__in=keys).count() for keys in keys_per_token]
-    driver = sizes.index(min(sizes))
-    if sizes[driver] == 0:
-        return []
     on_person = _on_person(condition)
     wanted = offset + limit
-    rows: dict = {}
-    for key in keys_per_token[driver]:
-        walk = NameToken.objects.filter(key=key).filter(on_person)
-        for i, keys in enumerate(keys_per_token):
-            if i != driver:
-                walk = walk.filter(Exists(NameToken.objects.filter(person_id=OuterRef("person_id"), key__in=keys)))
-        for sort_name, person_id in walk.order_by("sort_name", "person_id").values_list("sort_name", "person_id")[:wanted]:
-            rows.setdefault(person_id, sort_name)
-    ordered = sorted(rows.items(), key=lambda item: (item[1], str(item[0])))
-    return [person_id for person_id, _sort in ordered[offset:wanted]]
+    if len(keys_per_token) == 1:
+        rows: dict = {}
+        for key in keys_per_token[0]:
+            walk = NameToken.objects.filter(key=key).filter(on_person).order_by("sort_name", "person_id")
+            for sort_name, person_id in walk.values_list("sort_name", "person_id")[:wanted]:
+                rows.setdefault(person_id, sort_name)
+        ordered = sorted(rows.items(), key=lambda item: (item[1], str(item[0])))
+        return [person_id for person_id, _sort in ordered[offset:wanted]]
+    matches = NameToken.objects.filter(key__in=keys_per_token[0]).filter(on_person)
+    for keys in keys_per_token[1:]:
+        matches = matches.filter(person_id__in=NameToken.objects.filter(key__in=keys).values("person_id"))
+    page = matches.order_by("sort_name", "person_id").values_list("sort_name", "person_id").distinct()[offset:wanted]
+    return [person_id for _sort, person_id in page]
 
 
 def person_search(*, actor, params: SearchParams) -> list[Person]:

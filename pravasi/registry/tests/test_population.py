@@ -12,7 +12,7 @@ from pravasi.accounts.roles import OfficeKind, Role
 from pravasi.accounts.tests.factories import office_for, user_with_role
 from pravasi.registry import population
 from pravasi.registry.management.commands.seed_population import CopyTable, population_context
-from pravasi.registry.models import ConsentPurpose, ConsentRecord, FamilyMember, NameKey, NameToken, Passport, Person
+from pravasi.registry.models import ConsentPurpose, ConsentRecord, FamilyMember, NameKey, NameToken, Passport, Person, sort_name_of
 from pravasi.registry.mrz import PASSPORT_NUMBER_RE
 from pravasi.registry.names import name_keys
 from pravasi.registry.selectors import SearchParams, passport_index, person_search
@@ -51,6 +51,8 @@ def test_every_column_is_filled_and_text_is_copy_safe(ctx):
         for row in data:
             for value in row.values():
                 assert value is None or (isinstance(value, str) and not set(value) & {"\t", "\n", "\r", "\\"}), value
+    for token in rows.tokens:  # written as COPY text too: (person_id, key, sort_name)
+        assert all(not set(value) & {"\t", "\n", "\r", "\\"} for value in token), token
 
 
 def test_proportions_are_plausible(ctx):
@@ -116,6 +118,8 @@ def test_seeding_writes_what_the_services_write_and_reruns_add_nothing():
         assert passport.number_index == passport_index(passport.number)  # decrypts: written encrypted as the ORM does
     for person in Person.objects.all()[:50]:
         assert set(NameToken.objects.filter(person=person).values_list("key", flat=True)) == name_keys(person.given_name, person.family_name)
+        # sort_name exactly as refresh_name_tokens writes it, so seeded and registered persons list in one order
+        assert set(NameToken.objects.filter(person=person).values_list("sort_name", flat=True)) == {sort_name_of(person.family_name, person.given_name)}
     assert set(NameToken.objects.values_list("key", flat=True)) <= set(NameKey.objects.values_list("key", flat=True))
     seed()  # the same seed and offset again: nothing new
     assert Person.objects.count() == SIZE

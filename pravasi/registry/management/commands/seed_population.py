@@ -165,7 +165,7 @@ class PostgresWriter:
         stats = Stats()
         if not rows.persons:
             return stats
-        new_keys = sorted({key for _pid, key in rows.tokens} - self.known_keys)
+        new_keys = sorted({key for _pid, key, _sort in rows.tokens} - self.known_keys)
         if new_keys:
             # Committed on its own, in sorted order, so two workers adding the same keys never deadlock.
             with connection.cursor() as cur:
@@ -195,8 +195,8 @@ class PostgresWriter:
                 self._copy(cur, model, data)
             if rows.tokens:
                 token_table = connection.ops.quote_name(NameToken._meta.db_table)
-                with cur.copy(f"COPY {token_table} (person_id, key) FROM STDIN") as copy:
-                    copy.write("".join(f"{pid}\t{key}\n" for pid, key in rows.tokens))
+                with cur.copy(f"COPY {token_table} (person_id, key, sort_name) FROM STDIN") as copy:
+                    copy.write("".join(f"{pid}\t{key}\t{sort_name}\n" for pid, key, sort_name in rows.tokens))
         stats.created = len(rows.persons)
         stats.passports = len(passports)
         stats.tokens = len(rows.tokens)
@@ -229,12 +229,12 @@ def write_orm(rows: population.Rows) -> Stats:
         taken = _existing(Passport, "number_index", [p["number_index"] for p in rows.passports])
         passports = [p for p in rows.passports if p["number_index"] not in taken]
         stats.passports_taken = len(rows.passports) - len(passports)
-        keys = {key for _pid, key in rows.tokens}
+        keys = {key for _pid, key, _sort in rows.tokens}
         known = _existing(NameKey, "key", sorted(keys))
         NameKey.objects.bulk_create([NameKey(key=k) for k in sorted(keys - known)], ignore_conflicts=True)
         Person.objects.bulk_create([Person(**r) for r in rows.persons], batch_size=500)
         Passport.objects.bulk_create([Passport(**r) for r in passports], batch_size=500)
-        NameToken.objects.bulk_create([NameToken(person_id=pid, key=key) for pid, key in rows.tokens], batch_size=1000)
+        NameToken.objects.bulk_create([NameToken(person_id=pid, key=key, sort_name=sort_name) for pid, key, sort_name in rows.tokens], batch_size=1000)
         ConsentRecord.objects.bulk_create([ConsentRecord(**r) for r in rows.consents], batch_size=500)
         FamilyMember.objects.bulk_create([FamilyMember(**r) for r in rows.family], batch_size=500)
     stats.created, stats.passports, stats.tokens, stats.consents, stats.family = len(rows.persons), len(passports), len(rows.tokens), len(rows.consents), len(rows.family)
