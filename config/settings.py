@@ -45,8 +45,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
-    "django_countries",
-    "phonenumber_field",
     "pravasi.core",
     "pravasi.policy",
     "pravasi.accounts",
@@ -235,8 +233,6 @@ PRAVASI_SMS_SENDER = os.environ.get("PRAVASI_SMS_SENDER", "PRAVSI")
 PRAVASI_DATA_KEYS = os.environ.get("PRAVASI_DATA_KEYS", "")
 PRAVASI_BLIND_INDEX_KEY = os.environ.get("PRAVASI_BLIND_INDEX_KEY", "")
 
-PHONENUMBER_DEFAULT_REGION = "IN"
-PHONENUMBER_DB_FORMAT = "E164"
 
 # Uploads.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pravasi.core.errors import NotFound, ValidationFailed
+from pravasi.core.geography import COUNTRIES, INDIAN_STATES
 from pravasi.core.requests import source_ip
 from pravasi.registry.models import ConsentPurpose, ConsentRecord, EmergencyContact, MessagingApp, Person, PersonStatus, Sex, Vulnerability
 from pravasi.registry.selectors import SearchParams, consent_history, consent_record_of, consent_state, person_of_user, person_search
@@ -34,7 +35,6 @@ from pravasi.registry.services import (
     person_returned,
     person_update_section,
 )
-from pravasi.registry.validation import COUNTRIES, INDIAN_STATES
 
 from .errors import ErrorSerializer
 from .permissions import Emigrant, RegistryStaff

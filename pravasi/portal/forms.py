@@ -8,11 +8,11 @@ required mark.
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from pravasi.core import geography
 from pravasi.core.forms import StyledForm
 from pravasi.registry.models import EmergencyContact, MessagingApp, Sex, Vulnerability
-from pravasi.registry.validation import INDIAN_STATES, LANGUAGE_CODES, education_codes
+from pravasi.registry.validation import LANGUAGE_CODES, education_codes
 
 
 class SignInForm(StyledForm):
@@ -77,11 +77,11 @@ def date_input(**attrs):
 
 def country_choices(*, first: tuple[str, str]) -> list[tuple[str, str]]:
     # Names follow the active language; India is left out: the registry is for people abroad.
-    return [first, *[(code, name) for code, name in countries if code != "IN"]]
+    return [first, *geography.country_choices(exclude=("IN",))]
 
 
 def state_choices() -> list[tuple[str, str]]:
-    return [("", _("Choose your state or union territory")), *sorted(INDIAN_STATES.items(), key=lambda item: item[1])]
+    return [("", _("Choose your state or union territory")), *geography.state_choices()]
 
 
 def sex_choices() -> list[tuple[str, str]]:

@@ -17,17 +17,17 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django_countries import countries
 
 from pravasi.accounts.selectors import is_restricted_user
 from pravasi.audit.selectors import pii_accesses_for_person
+from pravasi.core import geography
 from pravasi.core.errors import DomainError
 from pravasi.core.forms import apply_domain_error
 from pravasi.core.requests import source_ip
 from pravasi.registry import services
 from pravasi.registry.models import ConsentPurpose, Person, PersonStatus, Vulnerability
 from pravasi.registry.selectors import consent_history, consent_record_of, consent_state, person_of_user
-from pravasi.registry.validation import INDIAN_STATES, education_codes
+from pravasi.registry.validation import education_codes
 
 from .forms import (
     AboutForm,
@@ -335,7 +335,7 @@ def _missing_sections(person) -> list[dict]:
 
 
 def _country_name(code: str) -> str:
-    return str(countries.name(code)) if code else ""
+    return geography.country_name(code) if code else ""
 
 
 @emigrant_required
@@ -343,7 +343,7 @@ def profile(request, person):
     education = education_codes().get(person.education)
     context = {
         "person": person,
-        "state_name": INDIAN_STATES.get(person.state_of_origin, ""),
+        "state_name": geography.state_name(person.state_of_origin) if person.state_of_origin else "",
         "country_name": _country_name(person.residence_country),
         "education_label": education["label"] if education else "",
         "language_name": AboutForm.LANGUAGE_NAMES.get(person.preferred_language, person.preferred_language),
@@ -517,7 +517,7 @@ def _readable_rows(record: dict) -> list[tuple[str, object, str]]:
             rows.append((key.replace("_", " "), value))
             continue
         if key == "state_of_origin":
-            value = INDIAN_STATES.get(value, value)
+            value = geography.state_name(value)
         elif key == "residence_country":
             value = _country_name(value)
         elif key == "education":

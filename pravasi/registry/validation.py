@@ -10,12 +10,12 @@ import re
 from datetime import date
 from typing import Any
 
-import pycountry
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pravasi.core.contacts import normalise_email, normalise_phone
 from pravasi.core.errors import ValidationFailed
+from pravasi.core.geography import COUNTRIES, INDIAN_STATES
 from pravasi.policy.selectors import policy
 
 from .models import EmergencyContact, MessagingApp, Sex, Vulnerability
@@ -25,8 +25,6 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 NAME_RE = re.compile(r"^[^\W\d_]+(?:[ .'\-][^\W\d_]+)*\.?$", re.UNICODE)
 ISCO_RE = re.compile(r"^[0-9]{4}$")
 MAX_TEXT = {"skills": 300, "district_of_origin": 80, "residence_region": 100, "residence_address": 400, "employer_name": 200, "needs_note": 1000}
-INDIAN_STATES = {s.code: s.name for s in pycountry.subdivisions.get(country_code="IN")}
-COUNTRIES = {c.alpha_2: c.name for c in pycountry.countries}
 LANGUAGE_CODES = {"en", "hi", "ml", "ta", "te", "kn", "bn", "gu", "mr", "pa", "or", "ur", "ar"}
 
 

@@ -9,24 +9,23 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from pravasi.core import geography
 from pravasi.core.contacts import normalise_phone
 from pravasi.core.errors import ValidationFailed
 from pravasi.core.forms import StyledForm
 from pravasi.registry.models import Vulnerability
 from pravasi.registry.mrz import normalise_passport_number
-from pravasi.registry.validation import INDIAN_STATES
 
 EXACT_FIELDS = ("passport_number", "mobile")
 
 
 def state_choices() -> list[tuple[str, str]]:
-    return [("", _("Any state"))] + sorted(INDIAN_STATES.items(), key=lambda item: item[1])
+    return [("", _("Any state")), *geography.state_choices()]
 
 
 def country_choices() -> list[tuple[str, str]]:
-    return [("", _("Any country"))] + [(code, name) for code, name in countries if code != "IN"]
+    return [("", _("Any country")), *geography.country_choices(exclude=("IN",))]
 
 
 class RegistrySearchForm(StyledForm):

@@ -8,26 +8,22 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
+from pravasi.core import geography
 from pravasi.registry.models import ConsentPurpose, Vulnerability
-from pravasi.registry.validation import INDIAN_STATES, education_codes
+from pravasi.registry.validation import education_codes
 
 register = template.Library()
 
 
 @register.filter
 def country_name(code: str) -> str:
-    if not code:
-        return ""
-    return str(countries.name(code)) or code
+    return geography.country_name(code) if code else ""
 
 
 @register.filter
 def state_name(code: str) -> str:
-    if not code:
-        return ""
-    return INDIAN_STATES.get(code, code)
+    return geography.state_name(code) if code else ""
 
 
 @register.filter
