@@ -7,6 +7,7 @@ from django.test import Client
 from pravasi.accounts.roles import OfficeKind, Role
 from pravasi.accounts.tests.factories import office_for, user_with_role
 from pravasi.registry.services import emergency_contact_add, family_member_add, person_register
+from pravasi.registry.tests import factories as registry_factories
 from pravasi.registry.tests.factories import register_person
 
 BACKEND = "pravasi.accounts.backends.IdentifierBackend"
@@ -36,16 +37,7 @@ def emigrant_client(emigrant):
     return signed_in(emigrant)
 
 
-ANITHA = {
-    "given_name": "Anitha",
-    "family_name": "Varghese",
-    "sex": "F",
-    "date_of_birth": "1991-03-14",
-    "state_of_origin": "IN-KL",
-    "residence_country": "AE",
-    "residence_region": "Dubai",
-    "mobile": "+971501234567",
-}
+ANITHA = {**registry_factories.ANITHA, "mobile": "+971501234567"}
 
 
 @pytest.fixture

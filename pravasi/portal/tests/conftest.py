@@ -9,16 +9,9 @@ from pravasi.accounts.roles import Role
 from pravasi.accounts.tests.factories import user_with_role
 from pravasi.registry.models import ConsentPurpose
 from pravasi.registry.services import emergency_contact_add, passport_record, person_register
+from pravasi.registry.tests.factories import ANITHA
 
-ABOUT = {
-    "given_name": "Anitha",
-    "family_name": "Varghese",
-    "sex": "F",
-    "date_of_birth": "1991-03-14",
-    "state_of_origin": "IN-KL",
-    "residence_country": "AE",
-    "residence_region": "Dubai",
-}
+ABOUT = ANITHA
 
 
 def register_person(user, **overrides):

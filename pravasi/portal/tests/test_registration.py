@@ -13,6 +13,7 @@ from pravasi.accounts.tests.factories import user_with_role
 from pravasi.messaging.models import OutboxMessage
 from pravasi.registry.models import ConsentPurpose, ConsentRecord, EmergencyContact, FamilyMember, Passport, Person, PersonStatus
 from pravasi.registry.mrz import build_td3
+from pravasi.registry.tests.factories import ANITHA
 
 from .conftest import register_person
 
@@ -43,16 +44,7 @@ def test_the_whole_registration_path(client):
     assert reverse("portal:privacy") in html
     response = client.post(
         reverse("portal:register"),
-        {
-            "given_name": "Anitha",
-            "family_name": "Varghese",
-            "sex": "F",
-            "date_of_birth": "1991-03-14",
-            "state_of_origin": "IN-KL",
-            "residence_country": "AE",
-            "residence_region": "Dubai",
-            "crisis_contact": "on",
-        },
+        {**ANITHA, "crisis_contact": "on"},
     )
     assert response.status_code == 302 and response.url == reverse(STEP, args=["passport"])
     person = Person.objects.get(given_name="Anitha")

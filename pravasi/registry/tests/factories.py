@@ -10,6 +10,17 @@ from pravasi.registry.services import passport_record, person_register
 
 _numbers = itertools.count(1000001)
 
+# One person the tests of every interface register: the minimum "about you" and where she lives.
+ANITHA = {
+    "given_name": "Anitha",
+    "family_name": "Varghese",
+    "sex": "F",
+    "date_of_birth": "1991-03-14",
+    "state_of_origin": "IN-KL",
+    "residence_country": "AE",
+    "residence_region": "Dubai",
+}
+
 
 def next_passport_number() -> str:
     return f"K{next(_numbers)}"
