@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "pravasi.audit",
     "pravasi.messaging",
     "pravasi.registry",
+    "pravasi.licensing",
     "pravasi.portal",
     "pravasi.workspace",
     "pravasi.api",
@@ -155,6 +156,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = int(os.environ.get("PRAVASI_SESSION_MAX_AGE", str(8 * 3600)))
 PRAVASI_IDLE_TIMEOUT_SECONDS = int(os.environ.get("PRAVASI_IDLE_TIMEOUT_SECONDS", "900"))
+# The public address printed on certificates and in QR codes.
+PRAVASI_PUBLIC_URL = os.environ.get("PRAVASI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
@@ -277,3 +280,8 @@ LOGGING = {
 }
 
 SILENCED_SYSTEM_CHECKS: list[str] = []
+# Scheduled work (run `celery -A config beat`; without a broker, `manage.py run_daily` from cron does the same).
+CELERY_BEAT_SCHEDULE = {
+    "licensing-expire": {"task": "licensing.expire", "schedule": 24 * 3600.0},
+    "licensing-remind": {"task": "licensing.remind", "schedule": 24 * 3600.0},
+}

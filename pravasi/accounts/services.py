@@ -181,3 +181,44 @@ def recovery_codes_regenerate(*, user: User) -> list[str]:
 
 def has_confirmed_totp(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+@transaction.atomic
+def partner_applicant_create(*, organisation: Organisation, role: str, display_name: str, email: str, mobile: str, password: str, language: str = "en", source_ip: str | None = None) -> User:
+    """The contact person of an organisation applying on the public website. They sign in with the
+    e-mail address and enrol two-factor authentication before the partner workspace opens."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    errors: dict[str, list[str]] = {}
+    try:
+        email = normalise_email(email, field="contact_email")
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    try:
+        mobile = normalise_phone(mobile, field="contact_mobile")
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    if not errors:
+        if User.objects.filter(email_index=email_index(email)).exists():
+            errors["contact_email"] = [_("An account already uses this e-mail address. Sign in and apply from the workspace.")]
+        if User.objects.filter(mobile_index=phone_index(mobile)).exists():
+            errors["contact_mobile"] = [_("An account already uses this mobile number.")]
+    user = User(username=f"p-{secrets.token_hex(6)}", display_name=display_name.strip()[:150], preferred_language=language)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationFailed(_("Some details need correcting."), fields=errors)
+    user.set_password(password)
+    user.email, user.email_index = email, email_index(email)
+    user.mobile, user.mobile_index = mobile, phone_index(mobile)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        raise Conflict(_("An account already uses this contact."), fields={"contact_email": [_("An account already uses this contact.")]}) from exc
+    Membership.objects.create(user=user, role=role, organisation=organisation)
+    audit_record(actor=None, action="accounts.partner_applicant_created", target=user, summary={"role": role, "organisation": str(organisation.id)}, source_ip=source_ip)
+    return user
