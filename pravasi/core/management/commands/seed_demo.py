@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pravasi.accounts.models import Membership, Office, Organisation, User
 from pravasi.accounts.roles import OfficeKind, OrganisationKind, Role
+from pravasi.licensing.demo import seed_licensing_demo
 from pravasi.registry.models import ConsentPurpose, ConsentRecord, Person
 from pravasi.registry.services import emergency_contact_add, passport_record, person_register, person_update_section
 
@@ -66,6 +67,8 @@ class Command(BaseCommand):
             raise CommandError("Demo data is for the embedded development set-up (DJANGO_DEBUG=true).")
         with transaction.atomic():
             created = self._seed()
+            organisations = {code: Organisation.objects.get(kind=kind, name=name) for code, kind, name, _country in ORGANISATIONS}
+            seed_licensing_demo(organisations=organisations)
         self.stdout.write(("Demo data loaded." if created else "Demo data already present: nothing changed.") + "\n")
         self._print_logins()
 
