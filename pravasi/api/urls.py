@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import registry
+from . import licensing, registry
 
 app_name = "api"
 
@@ -22,4 +22,8 @@ urlpatterns = [
     path("registry/me/consents/", registry.MyConsentsView.as_view(), name="registry-me-consents"),
     path("registry/me/consents/<str:record_id>/receipt/", registry.MyConsentReceiptView.as_view(), name="registry-me-consent-receipt"),
     path("registry/me/export/", registry.MyExportView.as_view(), name="registry-me-export"),
+    path("licensing/verify/", licensing.LicenceVerifyView.as_view(), name="licensing-verify"),
+    path("licensing/recruiting-agents/", licensing.RecruitingAgentListView.as_view(), name="licensing-recruiting-agents"),
+    path("licensing/blacklist/", licensing.BlacklistView.as_view(), name="licensing-blacklist"),
+    path("licensing/illegal-agents/", licensing.IllegalAgentListView.as_view(), name="licensing-illegal-agents"),
 ]

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from .errors import ValidationFailed
+from .errors import NotFound, ValidationFailed
 
 SIGNATURES = {
     "pdf": (b"%PDF-",),
@@ -82,6 +82,7 @@ def store(upload: CheckedUpload) -> str:
 
 def read_stored(storage_name: str) -> bytes:
     path = (_root() / storage_name).resolve()
-    if _root().resolve() not in path.parents:
-        raise ValidationFailed(_("Unknown document."))
+    if _root().resolve() not in path.parents or not path.is_file():
+        # A record whose file is gone (restored database without its files) is reported, not a crash.
+        raise NotFound(_("This document's file is missing from storage; an administrator must restore it from the backup."))
     return path.read_bytes()

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from pravasi.accounts.models import Membership, Office, Organisation
 from pravasi.accounts.roles import OfficeKind, OrganisationKind, Role
@@ -61,11 +62,11 @@ ORG_KIND = {
     ApplicationKind.PE_ACCREDITATION: (OrganisationKind.PE, Role.PE_STAFF),
 }
 CHECKLIST = {
-    "incorporation": "Incorporation or registration documents verified",
-    "premises": "Office premises adequate (area, facilities for interviews and records)",
-    "directors": "Identity and address of directors or partners verified",
-    "security": "Bank guarantee verified with the issuing bank",
-    "fee": "Fee credited",
+    "incorporation": gettext_lazy("Incorporation or registration documents verified"),
+    "premises": gettext_lazy("Office premises adequate (area, facilities for interviews and records)"),
+    "directors": gettext_lazy("Identity and address of directors or partners verified"),
+    "security": gettext_lazy("Bank guarantee verified with the issuing bank"),
+    "fee": gettext_lazy("Fee credited"),
 }
 MIN_ORDER_TEXT = 20
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import licensing_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -20,4 +20,13 @@ urlpatterns = [
     path("profile/my-data/", views.data_page, name="data_page"),
     path("profile/my-data.json", views.data_json, name="data_json"),
     path("profile/close/", views.close_account, name="close"),
+    # Licensing: applications, verification and the public lists
+    path("apply/recruiting-agent/", licensing_views.apply_recruiting_agent, name="apply_recruiting_agent"),
+    path("apply/foreign-employer/", licensing_views.apply_foreign_employer, name="apply_foreign_employer"),
+    path("apply/project-exporter/", licensing_views.apply_project_exporter, name="apply_project_exporter"),
+    path("apply/received/", licensing_views.apply_received, name="apply_received"),
+    path("verify/", licensing_views.verify, name="verify"),
+    path("recruiting-agents/", licensing_views.recruiting_agents, name="recruiting_agents"),
+    path("blacklist/", licensing_views.blacklist, name="blacklist"),
+    path("illegal-agents/", licensing_views.illegal_agents, name="illegal_agents"),
 ]

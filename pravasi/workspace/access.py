@@ -12,6 +12,7 @@ from pravasi.accounts import policies as account_policies
 from pravasi.accounts.roles import ORGANISATION_ROLES
 from pravasi.accounts.selectors import active_memberships, is_restricted_user, is_verified
 from pravasi.core.errors import NotAllowed
+from pravasi.licensing import policies as licensing_policies
 from pravasi.registry import policies as registry_policies
 
 
@@ -25,10 +26,21 @@ class WorkspaceAccess:
     outbox: bool = False
     admin_site: bool = False
     partner: bool = False
+    licensing_partner: bool = False
+    licensing_official: bool = False
+    licensing_pge: bool = False
+    blacklist: bool = False
+    illegal_agents: bool = False
+    insurers: bool = False
 
     @property
     def exact_lookup_only(self) -> bool:
         return self.registry_search and not self.registry_browse
+
+    @property
+    def licensing(self) -> bool:
+        """Any licensing page at all: the selectors then scope each record to the user."""
+        return self.licensing_partner or self.licensing_official
 
 
 def access_for(user) -> WorkspaceAccess:
@@ -44,6 +56,12 @@ def access_for(user) -> WorkspaceAccess:
         outbox=account_policies.can_read_outbox(user),
         admin_site=bool(user.is_superuser or account_policies.can_edit_policy(user)),
         partner=any(m.role in {str(r) for r in ORGANISATION_ROLES} for m in active_memberships(user)),
+        licensing_partner=licensing_policies.can_use_partner_licensing(user),
+        licensing_official=licensing_policies.can_see_licensing_queue(user),
+        licensing_pge=licensing_policies.is_pge(user),
+        blacklist=licensing_policies.can_manage_blacklist(user),
+        illegal_agents=licensing_policies.can_manage_illegal_agents(user),
+        insurers=licensing_policies.can_register_insurer(user),
     )
 
 

@@ -1,10 +1,13 @@
 """Browser tests: Debian's Chromium driven by Playwright against the live test server."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+
+from pravasi.accounts.tests.factories import PASSWORD, current_totp
 
 CHROMIUM = os.environ.get("PRAVASI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -65,3 +68,15 @@ def assert_accessible(page, label: str, exclude: list[str] | None = None) -> Non
     violations = results.response["violations"]
     summary = "\n".join(f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:3]}" for v in violations)
     assert not violations, f"{label}: axe found problems:\n{summary}"
+
+
+def sign_in(page, base_url, username, user=None):
+    page.goto(base_url + "/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    if user is not None:
+        page.wait_for_url(re.compile(r"/accounts/2fa/"))
+        page.fill("input[name=otp_token]", current_totp(user))
+        page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()

@@ -1,18 +1,17 @@
 """Every page of both websites, at phone and desktop width, is clean under axe and has no sideways scroll."""
 
-import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pravasi.accounts.roles import OfficeKind, Role
-from pravasi.accounts.tests.factories import PASSWORD, current_totp, office_for, user_with_role
+from pravasi.accounts.tests.factories import office_for, user_with_role
 from pravasi.registry.importer import import_job_create, import_template_csv
 from pravasi.registry.models import ConsentPurpose
 from pravasi.registry.services import emergency_contact_add, passport_record, person_register
 from pravasi.registry.tests.factories import register_person
 
-from .conftest import DESKTOP, PHONE, assert_accessible
+from .conftest import DESKTOP, PHONE, assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,18 +35,6 @@ EMIGRANT_PAGES = [
     "/register/family/",
 ]
 OFFICIAL_PAGES = ["/workspace/", "/workspace/registry/", "/workspace/registry/duplicates/", "/workspace/registry/imports/"]
-
-
-def sign_in(page, base_url, username, user=None):
-    page.goto(base_url + "/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    if user is not None:
-        page.wait_for_url(re.compile(r"/accounts/2fa/"))
-        page.fill("input[name=otp_token]", current_totp(user))
-        page.locator("main form button[type=submit]").click()
-    page.wait_for_load_state()
 
 
 def check(page, url, label, exclude=None, ready=None):

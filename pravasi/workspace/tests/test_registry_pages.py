@@ -56,10 +56,11 @@ def test_home_for_the_administrator_offers_the_message_log_and_admin(official_cl
 
 
 @pytest.mark.parametrize("role", [Role.RA_STAFF, Role.FE_STAFF, Role.PE_STAFF, Role.INSURER_STAFF, Role.PARTNER_ANALYST])
-def test_home_for_partners_explains_what_comes_with_licensing(official_client, role):
+def test_home_for_partners_leads_to_their_licensing_and_not_the_registry(official_client, role):
     client, user = official_client(role)
     body = client.get(reverse("workspace:home")).content.decode()
-    assert "arrive with licensing" in body
+    assert (reverse("workspace:licensing_home") in body) == (role in {Role.RA_STAFF, Role.FE_STAFF, Role.PE_STAFF, Role.INSURER_STAFF})
+    assert "no access to the registry" in body
     assert user.memberships.get().organisation.name in body
     assert reverse("workspace:registry_search") not in body
 
