@@ -11,6 +11,9 @@ from django.urls import reverse
 
 from pravasi.accounts.roles import OfficeKind, Role
 from pravasi.accounts.tests.factories import login_verified, office_for, user_with_role
+from pravasi.licensing import services as licensing_services
+from pravasi.licensing.models import ApplicationKind, BlacklistEntry
+from pravasi.licensing.tests.factories import rc_data, rc_files, scrutinised
 from pravasi.registry.importer import import_job_create, import_template_csv
 from pravasi.registry.models import ConsentPurpose
 from pravasi.registry.services import person_register
@@ -40,7 +43,18 @@ def world(django_capture_on_commit_callbacks, settings, tmp_path):
     )
     with django_capture_on_commit_callbacks(execute=True):
         job = import_job_create(actor=users[Role.MISSION_OFFICER], office=mission, uploaded_file=SimpleUploadedFile("drive.csv", (import_template_csv() + SHEET_ROW).encode()))
-    return {"users": users, "person": person, "own": own, "job": job, "receipt": own.consents.first()}
+    licensing = _licensing_world(users)
+    return {"users": users, "person": person, "own": own, "job": job, "receipt": own.consents.first(), **licensing}
+
+
+def _licensing_world(users):
+    """A certificate application of the recruiting agent's organisation, routed to the Kerala PoE office and granted."""
+    data = {k: v for k, v in rc_data().items() if not k.startswith("contact_") and k != "password"}
+    application = licensing_services.application_submit(actor=users[Role.RA_STAFF], kind=ApplicationKind.RC_NEW, data=data, files=rc_files())
+    scrutinised(application, users[Role.POE_OFFICER])
+    licensing_services.application_forward(actor=users[Role.POE_OFFICER], application_id=application.id)
+    granted = licensing_services.application_grant(actor=users[Role.PGE_OFFICER], application_id=application.id)
+    return {"application": application, "licence": granted.licence, "document": application.documents.first()}
 
 
 def urls(world):
@@ -68,6 +82,41 @@ def urls(world):
         (reverse("portal:consents"), {Role.EMIGRANT}),
         (reverse("admin:policy_policyvalue_changelist"), {Role.PGE_OFFICER, Role.ADMINISTRATOR}),
         (reverse("admin:accounts_office_changelist"), {Role.ADMINISTRATOR}),
+        *licensing_urls(world),
+    ]
+
+
+PARTNERS = {Role.RA_STAFF, Role.FE_STAFF, Role.PE_STAFF, Role.INSURER_STAFF}
+EVERYONE = set(ALL_ROLES)
+
+
+def licensing_urls(world):
+    application, licence, document = world["application"].id, world["licence"], world["document"].id
+    holder_and_offices = {Role.RA_STAFF, Role.POE_OFFICER, Role.PGE_OFFICER}
+    return [
+        (reverse("workspace:licensing_home"), PARTNERS),
+        (reverse("workspace:licensing_queue"), OFFICIALS),
+        (reverse("workspace:licensing_application", args=[application]), holder_and_offices),
+        (reverse("workspace:licensing_document", args=[document]), holder_and_offices),
+        (reverse("workspace:licensing_licences"), OFFICIALS),
+        (reverse("workspace:licensing_licence", args=[licence.id]), holder_and_offices),
+        (reverse("workspace:licensing_certificate", args=[licence.id]), holder_and_offices),
+        (reverse("workspace:licensing_appeals"), OFFICIALS | PARTNERS),
+        (reverse("workspace:licensing_branches"), {Role.PGE_OFFICER}),
+        (reverse("workspace:licensing_blacklist"), {Role.PGE_OFFICER, Role.MISSION_OFFICER}),
+        (reverse("workspace:licensing_illegal_agents"), {Role.PGE_OFFICER}),
+        (reverse("workspace:licensing_insurers"), {Role.PGE_OFFICER}),
+        (reverse("portal:verify") + "?number=" + licence.number, EVERYONE),
+        (reverse("portal:recruiting_agents"), EVERYONE),
+        (reverse("portal:blacklist"), EVERYONE),
+        (reverse("portal:illegal_agents"), EVERYONE),
+        (reverse("portal:apply_recruiting_agent"), EVERYONE),
+        (reverse("portal:apply_foreign_employer"), EVERYONE),
+        (reverse("portal:apply_project_exporter"), EVERYONE),
+        ("/api/v1/licensing/verify/?number=" + licence.number, EVERYONE),
+        ("/api/v1/licensing/recruiting-agents/", EVERYONE),
+        ("/api/v1/licensing/blacklist/", EVERYONE),
+        ("/api/v1/licensing/illegal-agents/", EVERYONE),
     ]
 
 
@@ -94,3 +143,22 @@ def test_state_changing_posts_are_refused(client, world, role):
     for url in (reverse("workspace:duplicate_merge"), reverse("workspace:duplicate_dismiss"), reverse("workspace:merge_revert")):
         response = client.post(url, {"flag_id": "00000000-0000-0000-0000-000000000000", "survivor_id": str(world["person"].id), "merge_id": "00000000-0000-0000-0000-000000000000"})
         assert response.status_code in (302, 403, 404), (url, response.status_code)
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r != Role.PGE_OFFICER] + ["ANONYMOUS"])
+def test_licensing_decisions_are_refused_to_all_but_the_pge(client, world, role):
+    """Suspending, cancelling and deciding are the PGE's: every other role is refused and nothing changes."""
+    if role != "ANONYMOUS":
+        login_verified(client, world["users"][role])
+    licence = world["licence"]
+    order = {"ground": "14_1_C", "order_text": "An order text long enough to be accepted by the form.", "expected": "ACTIVE"}
+    for name in ("licensing_licence_suspend", "licensing_licence_cancel"):
+        response = client.post(reverse(f"workspace:{name}", args=[licence.id]), {**order, **{f"{p}-{k}": v for p in ("suspend", "cancel") for k, v in order.items()}})
+        assert response.status_code in (302, 403, 404), (name, response.status_code)
+    licence.refresh_from_db()
+    assert licence.status == "ACTIVE"
+    before = BlacklistEntry.objects.count()
+    response = client.post(reverse("workspace:licensing_blacklist"), {"name": "Probe Co", "country": "AE", "reasons": "probe", "listed_date": "2026-01-01"})
+    assert response.status_code in (302, 400, 403, 404)
+    if role != Role.MISSION_OFFICER:
+        assert BlacklistEntry.objects.count() == before
