@@ -7,6 +7,7 @@ only what a certificate displays anyway: holder, number, status, validity, premi
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pravasi.accounts.roles import Role
@@ -40,7 +41,9 @@ def _offices(actor, role) -> list:
     return [m.office_id for m in active_memberships(actor) if m.role == role]
 
 
-def _application_scope(actor) -> Q:
+def _scope(actor, *, poe: Q, mission: Q) -> Q:
+    """The PGE sees everything; an organisation its own records; a PoE office or a Mission the
+    records of its own office that match `poe` or `mission` (certificates, employers)."""
     if not is_verified(actor):
         return NOTHING
     if policies.is_pge(actor):
@@ -49,13 +52,15 @@ def _application_scope(actor) -> Q:
     orgs = [o.id for o in policies.organisations_of(actor)]
     if orgs:
         scope |= Q(organisation_id__in=orgs)
-    poe = _offices(actor, Role.POE_OFFICER)
-    if poe:
-        scope |= Q(kind__in=RC_KINDS, office_id__in=poe)
-    missions = _offices(actor, Role.MISSION_OFFICER)
-    if missions:
-        scope |= Q(kind=ApplicationKind.FE_REGISTRATION, office_id__in=missions)
+    for role, kind_q in ((Role.POE_OFFICER, poe), (Role.MISSION_OFFICER, mission)):
+        offices = _offices(actor, role)
+        if offices:
+            scope |= kind_q & Q(office_id__in=offices)
     return scope
+
+
+def _application_scope(actor) -> Q:
+    return _scope(actor, poe=Q(kind__in=RC_KINDS), mission=Q(kind=ApplicationKind.FE_REGISTRATION))
 
 
 def applications_for(*, actor) -> QuerySet[Application]:
@@ -87,21 +92,7 @@ def queue_for(*, actor, status: str = "") -> QuerySet[Application]:
 
 
 def _licence_scope(actor) -> Q:
-    if not is_verified(actor):
-        return NOTHING
-    if policies.is_pge(actor):
-        return Q()
-    scope = NOTHING
-    orgs = [o.id for o in policies.organisations_of(actor)]
-    if orgs:
-        scope |= Q(organisation_id__in=orgs)
-    poe = _offices(actor, Role.POE_OFFICER)
-    if poe:
-        scope |= Q(kind=LicenceKind.RC, office_id__in=poe)
-    missions = _offices(actor, Role.MISSION_OFFICER)
-    if missions:
-        scope |= Q(kind=LicenceKind.FE, office_id__in=missions)
-    return scope
+    return _scope(actor, poe=Q(kind=LicenceKind.RC), mission=Q(kind=LicenceKind.FE))
 
 
 def licences_for(*, actor) -> QuerySet[Licence]:
@@ -148,7 +139,12 @@ def licence_public(*, number: str) -> Licence | None:
     number = normalise_number(number)
     if not number or len(number) > 60:
         return None
-    return Licence.objects.select_related("organisation").filter(number=number).first()
+    licence = Licence.objects.select_related("organisation").filter(number=number).first()
+    if licence and licence.valid_to_date and licence.valid_to_date < timezone.localdate() and licence.status in (LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED):
+        # Between the end of validity and the nightly expiry task the public must already read "expired";
+        # this copy is only shown, never saved (the task moves the record itself).
+        licence.status = LicenceStatus.EXPIRED
+    return licence
 
 
 def registered_agents(*, name: str = "", number: str = "", state: str = "", status: str = "") -> QuerySet[Licence]:

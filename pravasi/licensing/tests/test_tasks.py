@@ -95,3 +95,12 @@ def test_celery_tasks_and_daily_command_run_the_same_services(licence, capsys):
     assert tasks.expire_licences.delay().get() == 1
     call_command("run_daily")
     assert "expired 0" in capsys.readouterr().out
+
+
+def test_public_verification_reads_expired_before_the_task_runs(licence):
+    from pravasi.licensing.selectors import licence_public
+
+    Licence.objects.filter(pk=licence.pk).update(valid_from_date=timezone.localdate() - timedelta(days=2000), valid_to_date=timezone.localdate() - timedelta(days=1))
+    assert licence_public(number=licence.number).status == LicenceStatus.EXPIRED
+    licence.refresh_from_db()
+    assert licence.status == LicenceStatus.ACTIVE  # the record itself waits for the task
