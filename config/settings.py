@@ -262,6 +262,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Stable names for enums that share a field name across endpoints (generated clients keep them).
+    "ENUM_NAME_OVERRIDES": {
+        "PersonStatusEnum": "pravasi.registry.models.PersonStatus",
+        "LicenceStatusEnum": "pravasi.licensing.models.LicenceStatus",
+        "LicenceKindEnum": "pravasi.licensing.models.LicenceKind",
+    },
 }
 
 OTP_TOTP_ISSUER = "Pravasi"

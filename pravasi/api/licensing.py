@@ -46,9 +46,6 @@ def validated_query(serializer_class: type[serializers.Serializer], request) -> 
 # --- what the API answers ----------------------------------------------------------------------------------
 
 
-# Plain text rather than an enum component: the registry's components already hold an enum named
-# for a `status` field, and a second one would rename it in generated clients.
-STATUS_HELP = "One of " + ", ".join(LicenceStatus.values) + "."
 
 
 class BranchSerializer(serializers.Serializer):
@@ -59,7 +56,7 @@ class BranchSerializer(serializers.Serializer):
 class LicenceVerificationSerializer(serializers.Serializer):
     number = serializers.CharField()
     kind = serializers.ChoiceField(choices=LicenceKind.choices)
-    status = serializers.CharField(help_text=STATUS_HELP + " Only ACTIVE allows the holder to recruit, or to be recruited for.")
+    status = serializers.ChoiceField(choices=LicenceStatus.choices, help_text="Only ACTIVE allows the holder to recruit, or to be recruited for.")
     holder = serializers.CharField(source="organisation.name")
     valid_from = serializers.DateField(source="valid_from_date")
     valid_to = serializers.DateField(source="valid_to_date", allow_null=True, help_text="Null: valid until cancelled.")
@@ -78,7 +75,7 @@ class LicenceVerificationSerializer(serializers.Serializer):
 class RecruitingAgentSerializer(serializers.Serializer):
     number = serializers.CharField()
     holder = serializers.CharField(source="organisation.name")
-    status = serializers.CharField(help_text=STATUS_HELP)
+    status = serializers.ChoiceField(choices=LicenceStatus.choices)
     valid_from = serializers.DateField(source="valid_from_date")
     valid_to = serializers.DateField(source="valid_to_date", allow_null=True)
     premises_city = serializers.CharField()

@@ -63,7 +63,7 @@ class Workflow:
 
 
 def timeline_for(target, *, include_internal: bool) -> list[StatusChange]:
-    entries = list(StatusChange.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk)).select_related(None))
+    entries = list(StatusChange.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk)).select_related("actor"))
     if not include_internal:
         for entry in entries:
             entry.internal_note = ""

@@ -184,6 +184,13 @@ def illegal_agents_current(*, name: str = "", state: str = "") -> QuerySet[Illeg
     return qs.order_by("-notified_date", "name")
 
 
+def illegal_agents_all(*, actor) -> QuerySet[IllegalAgent]:
+    """Current notices first, then withdrawn ones, for the PGE who keeps the list."""
+    if not policies.can_manage_illegal_agents(actor):
+        return IllegalAgent.objects.none()
+    return IllegalAgent.objects.select_related("notified_by").order_by("withdrawn_date", "-notified_date", "name")
+
+
 def is_blacklisted(*, organisation_id=None, name: str = "", country: str = "") -> bool:
     """Used by clearance: an employer in the prior approval category."""
     q = Q(organisation_id=organisation_id) if organisation_id else NOTHING

@@ -23,7 +23,7 @@ from pravasi.accounts.services import partner_applicant_create
 from pravasi.audit.services import audit_record
 from pravasi.core import uploads
 from pravasi.core.dates import add_months
-from pravasi.core.errors import Conflict, NotAllowed, ValidationFailed
+from pravasi.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from pravasi.core.numbering import next_number
 from pravasi.core.validation import Collector
 from pravasi.core.workflow import SYSTEM, record_created, transition
@@ -693,7 +693,7 @@ def appeal_decide(*, actor, appeal_id, allowed: bool, decision_text: str, expect
     text = _need_text("decision_text", decision_text, _("Record the appellate authority's decision and its reasons."), minimum=20, maximum=8000)
     appeal = selectors.appeals_for(actor=actor).filter(id=appeal_id).first()
     if appeal is None:
-        raise ValidationFailed.on("appeal", _("No such appeal."))
+        raise NotFound(_("No such appeal."))
 
     def record(locked):
         locked.decision_text = text
@@ -751,7 +751,7 @@ def branch_apply(*, actor, licence_id, data: dict[str, Any], source_ip=None) -> 
 def branch_decide(*, actor, branch_id, approve: bool, reasons: str = "", expected: str | None = None, source_ip=None) -> Branch:
     branch = Branch.objects.select_related("licence").filter(id=branch_id).first()
     if branch is None:
-        raise ValidationFailed.on("branch", _("No such branch."))
+        raise NotFound(_("No such branch."))
     if not approve:
         reasons = _need_text("reasons", reasons, _("Give the reasons for refusing the branch."), minimum=10)
 
@@ -845,7 +845,7 @@ def blacklist_add(*, actor, data: dict[str, Any], source_ip=None) -> BlacklistEn
 def blacklist_remove(*, actor, entry_id, reasons: str, delisted_date: date | None = None, source_ip=None) -> BlacklistEntry:
     entry = BlacklistEntry.objects.select_for_update().filter(id=entry_id).first()
     if entry is None:
-        raise ValidationFailed.on("entry", _("No such entry."))
+        raise NotFound(_("No such entry."))
     _listing_office(actor, entry.country)
     if entry.delisted_date:
         raise Conflict(_("This employer was already removed from the list on %(date)s.") % {"date": entry.delisted_date.isoformat()})
@@ -884,7 +884,7 @@ def illegal_agent_withdraw(*, actor, agent_id, reasons: str, source_ip=None) -> 
         raise NotAllowed(_("Only the PGE notifies illegal agents."))
     agent = IllegalAgent.objects.select_for_update().filter(id=agent_id).first()
     if agent is None:
-        raise ValidationFailed.on("agent", _("No such entry."))
+        raise NotFound(_("No such entry."))
     if agent.withdrawn_date:
         raise Conflict(_("This notice was already withdrawn."))
     agent.withdrawal_reasons = _need_text("withdrawal_reasons", reasons, _("Give the reasons for withdrawing the notice."), minimum=10)

@@ -131,7 +131,8 @@ def _timeline(request, obj, workflow) -> list[dict]:
         if entry.capacity == SYSTEM or not entry.actor_id:
             who = _("Pravasi (automatic)") if entry.capacity == SYSTEM else str(CAPACITY_LABELS.get(entry.capacity, entry.capacity))
         elif official:
-            who = f"{entry.actor_label} · {body}" if body else entry.actor_label
+            name = entry.actor.get_full_name()
+            who = f"{name} · {body}" if body else name
         else:
             who = body or str(CAPACITY_LABELS.get(entry.capacity, entry.capacity))
         rows.append(
@@ -814,7 +815,7 @@ def blacklist_remove(request, entry_id):
 def _illegal_agents_page(request, *, add_form=None, bound: dict | None = None, status: int = 200):
     bound = bound or {}
     rows = []
-    for agent in selectors.illegal_agents_current():
+    for agent in selectors.illegal_agents_all(actor=request.user):
         key = f"agent-{agent.id}"
         rows.append({"agent": agent, "form": bound.get(key) or IllegalAgentWithdrawForm(prefix=f"g{agent.id.hex}"), "anchor": key})
     context = {

@@ -3,15 +3,17 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pravasi.accounts.roles import OfficeKind, Role
-from pravasi.accounts.tests.factories import office_for, user_with_role
+from pravasi.accounts.tests.factories import PASSWORD, office_for, user_with_role
+from pravasi.licensing.tests import factories as licensing_factories
 from pravasi.registry.importer import import_job_create, import_template_csv
 from pravasi.registry.models import ConsentPurpose
 from pravasi.registry.services import emergency_contact_add, passport_record, person_register
 from pravasi.registry.tests.factories import register_person
 
-from .conftest import DESKTOP, PHONE, assert_accessible, sign_in
+from .conftest import DESKTOP, PHONE, assert_accessible, shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -90,3 +92,50 @@ def test_workspace_pages(new_page, live_server, viewport, settings, tmp_path, dj
     other = new_page(viewport=viewport)
     sign_in(other, live_server.url, "site.admin", admin)
     check(other, live_server.url + "/workspace/outbox/", f"outbox ({viewport['width']} px)")
+
+
+LICENSING_PUBLIC = ["/apply/recruiting-agent/", "/apply/foreign-employer/", "/apply/project-exporter/", "/recruiting-agents/", "/blacklist/", "/illegal-agents/", "/verify/"]
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_licensing_pages(new_page, live_server, viewport, settings, tmp_path):
+    """Every licensing page, public and restricted, as the public, the applicant, the PoE and the PGE see it."""
+    from django.utils import timezone
+
+    from pravasi.licensing import services
+    from pravasi.licensing.tests.factories import officials, submitted_rc
+
+    settings.MEDIA_ROOT = tmp_path
+    people = officials()
+    licence, holder = licensing_factories.granted_rc(people)
+    services.branch_apply(actor=holder, licence_id=licence.id, data={"address": "Bank Road", "state": "IN-KL", "city": "Kannur"})
+    services.licence_suspend(actor=people["pge"], licence_id=licence.id, ground="14_1_C", order_text="Complaints of overcharging; suspended pending inquiry.")
+    pending, _applicant = submitted_rc()
+    services.application_take_up(actor=people["poe"], application_id=pending.id)
+    services.blacklist_add(actor=people["pge"], data={"name": "Desert Rose Cleaning", "country": "AE", "reasons": "Wages unpaid", "listed_date": timezone.localdate().isoformat()})
+    services.illegal_agent_notify(actor=people["pge"], data={"name": "Fly High Visas", "state": "IN-UP", "notified_date": timezone.localdate().isoformat()})
+    width = viewport["width"]
+    page = new_page(viewport=viewport)
+    for path in [*LICENSING_PUBLIC, "/verify/?number=" + licence.number.replace("/", "%2F"), "/verify/?number=B-99999%2FKL%2F2026"]:
+        check(page, live_server.url + path, f"{path} ({width} px)")
+    for username, user, paths in (
+        ("poe", people["poe"], ["/workspace/licensing/queue/", f"/workspace/licensing/applications/{pending.id}/", "/workspace/licensing/licences/", f"/workspace/licensing/licences/{licence.id}/"]),
+        (
+            "pge",
+            people["pge"],
+            ["/workspace/licensing/appeals/", "/workspace/licensing/branches/", "/workspace/licensing/blacklist/", "/workspace/licensing/illegal-agents/", "/workspace/licensing/insurers/", f"/workspace/licensing/licences/{licence.id}/"],
+        ),
+        ("holder", holder, ["/workspace/licensing/", f"/workspace/licensing/licences/{licence.id}/"]),
+    ):
+        desk = new_page(viewport=viewport)
+        user.username = f"{username}.{width}"
+        user.set_password(PASSWORD)  # the applicant chose their own on the public form
+        user.save(update_fields=["username", "password"])
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+        sign_in(desk, live_server.url, user.username, user)
+        for path in paths:
+            check(desk, live_server.url + path, f"{path} as {username} ({width} px)")
+        if width == PHONE["width"] and username == "poe":
+            desk.goto(live_server.url + f"/workspace/licensing/applications/{pending.id}/")
+            shot(desk, "licensing-application-poe-phone")

@@ -122,7 +122,7 @@ def test_poe_takes_up_records_findings_and_forwards_through_the_pages(people):
     assert "Submitted → Under scrutiny" in timeline
     assert "Under scrutiny → Forwarded for decision" in timeline
     assert "All verified; recommend grant." in timeline  # the internal note, shown to officials
-    assert people["poe"].username in timeline
+    assert people["poe"].get_full_name() in timeline
 
 
 def test_forwarding_before_the_findings_says_what_is_missing(people):
@@ -219,7 +219,7 @@ def test_applicant_sees_their_application_and_timeline_but_not_others_nor_the_qu
     timeline = body.split('id="timeline-heading"', 1)[1]
     assert "Under scrutiny → Forwarded for decision" in timeline
     assert "PoE Thiruvananthapuram" in timeline  # the office, not the officer
-    assert people["poe"].username not in body
+    assert people["poe"].get_full_name() not in body
     assert "Premises and papers in order" not in body  # internal note
     assert "Scrutiny findings" not in body
     assert app_url(application, "grant") not in body
@@ -523,6 +523,9 @@ def test_illegal_agents_and_insurers_for_the_pge_only(people):
     response = pge.post(reverse("workspace:licensing_illegal_agent_withdraw", args=[agent.id]), {f"{prefix}-reasons": "Registered since; notice no longer applies."})
     assert response.status_code == 302
     assert fresh(agent).withdrawn_date == timezone.localdate()
+    kept = pge.get(reverse("workspace:licensing_illegal_agents")).content.decode()
+    assert "Fake Visa Consultants" in kept and "Registered since; notice no longer applies." in kept  # the PGE keeps the history
+    assert "Fake Visa Consultants" not in pge.get(reverse("portal:illegal_agents")).content.decode()  # the public list does not
 
     response = pge.post(reverse("workspace:licensing_insurers"), {"add-name": "Bharat Suraksha Insurance", "add-irda_registration": "IRDAI-123"}, follow=True)
     insurer = Licence.objects.get(kind=LicenceKind.INSURER)
