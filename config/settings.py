@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "pravasi.messaging",
     "pravasi.registry",
     "pravasi.licensing",
+    "pravasi.clearance",
     "pravasi.portal",
     "pravasi.workspace",
     "pravasi.api",

@@ -139,3 +139,36 @@ class ConfirmationCode(BaseModel):
 
     class Meta:
         indexes = [models.Index(fields=["user", "purpose", "-created_at"], name="confirm_code_lookup")]
+
+
+class ApiClient(BaseModel):
+    """A machine client (the Bureau of Immigration's exit check, an insurer's system) with scoped API keys.
+
+    Only a hash of the secret is kept; the key is shown once when it is made.
+    """
+
+    class Scope(models.TextChoices):
+        EXIT_CHECK = "exit_check", _("Exit check (Bureau of Immigration)")
+        PBBY = "pbby", _("Issue and validate PBBY policies")
+
+    name = models.CharField(max_length=120)
+    scopes = models.JSONField(default=list)
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="api_clients")
+    key_prefix = models.CharField(max_length=16, unique=True)
+    key_hash = models.CharField(max_length=64)
+    is_active = models.BooleanField(default=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    # DRF treats request.user as a user; a machine client is authenticated but never staff.
+    is_authenticated = True
+    is_staff = False
+    is_superuser = False
+
+    def get_username(self) -> str:
+        return f"client:{self.name}"

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pravasi.accounts.models import Office, Organisation, User
-from pravasi.core.models import BaseModel
+from pravasi.core.models import BaseModel, StoredFile
 
 
 class ApplicationKind(models.TextChoices):
@@ -291,25 +291,16 @@ class DocumentKind(models.TextChoices):
     OTHER = "OTHER", _("Other")
 
 
-class Document(BaseModel):
-    """An uploaded file. The bytes live under MEDIA_ROOT (outside the web root) by content hash."""
+class Document(StoredFile):
+    """A document of a licensing application (the bytes live outside the web root)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="licensing_documents")
     application = models.ForeignKey(Application, null=True, blank=True, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(max_length=20, choices=DocumentKind.choices)
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=40)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
-    storage_name = models.CharField(max_length=120)
-    uploaded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     internal = models.BooleanField(default=False, help_text="Officials' own upload (inspection report): not shown to the applicant")
 
-    class Meta:
-        ordering = ["created_at"]
-
-    def __str__(self) -> str:
-        return self.original_name
+    class Meta(StoredFile.Meta):
+        pass
 
 
 class BlacklistEntry(BaseModel):

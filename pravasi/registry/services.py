@@ -221,6 +221,10 @@ def passport_record(*, actor, person: Person, data: dict[str, Any], source_ip: s
     """Records the current passport. A number already held by another person is refused."""
     _require_editor(actor, person)
     cleaned = clean_passport(data, date_of_birth=person.date_of_birth)
+    return _passport_write(actor=actor, person=person, data=data, cleaned=cleaned, source_ip=source_ip)
+
+
+def _passport_write(*, actor, person: Person, data: dict[str, Any], cleaned: dict[str, Any], source_ip: str | None) -> Passport:
     person = _lock(person)
     index = passport_index(cleaned["number"])
     holder = Passport.objects.filter(number_index=index).first()
@@ -253,6 +257,23 @@ def passport_record(*, actor, person: Person, data: dict[str, Any], source_ip: s
     person.save(update_fields=["registration_step", "registration_completed_at", "updated_at"])
     audit_record(actor=actor, action="registry.passport_recorded", target=person, summary={"mrz_verified": passport.mrz_verified, "is_ecr": passport.is_ecr}, source_ip=source_ip)
     return passport
+
+
+@transaction.atomic
+def person_for_clearance(*, actor, data: dict[str, Any], passport: dict[str, Any], source_ip: str | None = None) -> tuple[Person, bool]:
+    """The emigrant named on a clearance application, found by passport number or registered on the way.
+
+    An applicant (an agent, an exporter) learns nothing about an existing record: the person is linked
+    by the passport they hold. A new person is registered without any consent given on their behalf;
+    the record exists because the Emigration Act requires the application.
+    """
+    cleaned = clean_passport(passport, date_of_birth=None)
+    found = Passport.objects.select_related("person").filter(number_index=passport_index(cleaned["number"])).first()
+    if found is not None:
+        return found.person, False
+    person = person_register(actor=actor, data=data, method=ConsentRecord.Method.STAFF, source_ip=source_ip)
+    _passport_write(actor=actor, person=person, data=passport, cleaned=clean_passport(passport, date_of_birth=person.date_of_birth), source_ip=source_ip)
+    return person, True
 
 
 def _entry_add(*, actor, person: Person, model, cleaned: dict[str, Any], limit: int, too_many: str, step: str, action: str, summary: dict | None, source_ip: str | None):
