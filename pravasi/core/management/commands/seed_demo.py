@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pravasi.accounts.models import Membership, Office, Organisation, User
 from pravasi.accounts.roles import OfficeKind, OrganisationKind, Role
+from pravasi.clearance.demo import DEMO_EXIT_CHECK_KEY, seed_clearance_demo
 from pravasi.licensing.demo import seed_licensing_demo
 from pravasi.registry.models import ConsentPurpose, ConsentRecord, Person
 from pravasi.registry.services import emergency_contact_add, passport_record, person_register, person_update_section
@@ -69,6 +70,7 @@ class Command(BaseCommand):
             created = self._seed()
             organisations = {code: Organisation.objects.get(kind=kind, name=name) for code, kind, name, _country in ORGANISATIONS}
             seed_licensing_demo(organisations=organisations)
+            seed_clearance_demo()
         self.stdout.write(("Demo data loaded." if created else "Demo data already present: nothing changed.") + "\n")
         self._print_logins()
 
@@ -167,4 +169,5 @@ class Command(BaseCommand):
         for username, role, _body in USERS:
             self.stdout.write(f"  {Role(role).label:<26} {username}")
         self.stdout.write(f"Officials and partners are asked for a TOTP code: add the key {key} to an authenticator app,")
-        self.stdout.write("or run `.venv/bin/python manage.py demo_totp` for the current code.\n")
+        self.stdout.write("or run `.venv/bin/python manage.py demo_totp` for the current code.")
+        self.stdout.write(f"Exit check (Bureau of Immigration) demo API key: Api-Key {'.'.join(DEMO_EXIT_CHECK_KEY)}\n")
