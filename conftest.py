@@ -20,6 +20,9 @@ def reference_data(request):
     if not PolicyValue.objects.exists():
         policy_pack_load(pack="india")
         privacy_notices_load()
+    from pravasi.clearance.eligibility import forget_rulebooks
+
+    forget_rulebooks()  # a test that changes policy data must not see another test's cached rules
     yield
 
 
