@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Q
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from pravasi.core.dates import add_months
 from pravasi.core.geography import country_name
@@ -43,22 +43,22 @@ CACHE_SECONDS = 60
 @dataclass(frozen=True)
 class Rule:
     code: str
-    title: str
+    title: object  # a lazy translation
 
 
 RULES = [
-    Rule("EC_REQUIRED", "Whether emigration clearance is required"),
-    Rule("WOMEN_MIN_AGE", "Women with ECR passports to ECR countries must be older than the minimum age"),
-    Rule("WOMEN_STATE_RA", "Such women are recruited only through state-run recruiting agents"),
-    Rule("WOMEN_DIRECT_GUARANTEE", "Direct recruitment of such women needs the employer's bank guarantee"),
-    Rule("MINIMUM_WAGE", "Contract wage at least the minimum referral wage"),
-    Rule("PASSPORT_VALIDITY", "Passport valid long enough after departure"),
-    Rule("PBBY_POLICY", "PBBY insurance from a registered insurer covering the contract"),
-    Rule("LIBYA_LIFE_POLICY", "Extra life insurance for Libya"),
-    Rule("EMPLOYER_REGISTERED", "Employer registered and not blacklisted"),
-    Rule("RA_CERTIFICATE_ACTIVE", "Recruiting agent's certificate active"),
-    Rule("DEMAND_POSITIONS", "The demand has open positions"),
-    Rule("SERVICE_CHARGE_CAP", "Service charge within the cap"),
+    Rule("EC_REQUIRED", gettext_lazy("Whether emigration clearance is required")),
+    Rule("WOMEN_MIN_AGE", gettext_lazy("Women with ECR passports to ECR countries must be older than the minimum age")),
+    Rule("WOMEN_STATE_RA", gettext_lazy("Such women are recruited only through state-run recruiting agents")),
+    Rule("WOMEN_DIRECT_GUARANTEE", gettext_lazy("Direct recruitment of such women needs the employer's bank guarantee")),
+    Rule("MINIMUM_WAGE", gettext_lazy("Contract wage at least the minimum referral wage")),
+    Rule("PASSPORT_VALIDITY", gettext_lazy("Passport valid long enough after departure")),
+    Rule("PBBY_POLICY", gettext_lazy("PBBY insurance from a registered insurer covering the contract")),
+    Rule("LIBYA_LIFE_POLICY", gettext_lazy("Extra life insurance for Libya")),
+    Rule("EMPLOYER_REGISTERED", gettext_lazy("Employer registered and not blacklisted")),
+    Rule("RA_CERTIFICATE_ACTIVE", gettext_lazy("Recruiting agent's certificate active")),
+    Rule("DEMAND_POSITIONS", gettext_lazy("The demand has open positions")),
+    Rule("SERVICE_CHARGE_CAP", gettext_lazy("Service charge within the cap")),
 ]
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from pravasi.accounts import policies as account_policies
 from pravasi.accounts.roles import ORGANISATION_ROLES
 from pravasi.accounts.selectors import active_memberships, is_restricted_user, is_verified
+from pravasi.clearance import policies as clearance_policies
 from pravasi.core.errors import NotAllowed
 from pravasi.licensing import policies as licensing_policies
 from pravasi.registry import policies as registry_policies
@@ -32,6 +33,11 @@ class WorkspaceAccess:
     blacklist: bool = False
     illegal_agents: bool = False
     insurers: bool = False
+    clearance_queue: bool = False
+    clearance_apply: bool = False
+    clearance_oversight: bool = False
+    demands: bool = False
+    pbby: bool = False
 
     @property
     def exact_lookup_only(self) -> bool:
@@ -41,6 +47,16 @@ class WorkspaceAccess:
     def licensing(self) -> bool:
         """Any licensing page at all: the selectors then scope each record to the user."""
         return self.licensing_partner or self.licensing_official
+
+    @property
+    def clearance_applications(self) -> bool:
+        """The list of clearance applications: the applicant's own, or those an official oversees."""
+        return self.clearance_apply or self.clearance_oversight or self.clearance_queue
+
+    @property
+    def clearance(self) -> bool:
+        """Any clearance page at all: the selectors then scope each record to the user."""
+        return self.clearance_applications or self.demands or self.pbby
 
 
 def access_for(user) -> WorkspaceAccess:
@@ -62,6 +78,11 @@ def access_for(user) -> WorkspaceAccess:
         blacklist=licensing_policies.can_manage_blacklist(user),
         illegal_agents=licensing_policies.can_manage_illegal_agents(user),
         insurers=licensing_policies.can_register_insurer(user),
+        clearance_queue=clearance_policies.can_work_queue(user),
+        clearance_apply=clearance_policies.can_apply(user),
+        clearance_oversight=clearance_policies.can_oversee(user),
+        demands=clearance_policies.can_raise_demand(user) or bool(clearance_policies.mission_offices(user)),
+        pbby=clearance_policies.insurer_of(user) is not None,
     )
 
 

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import clearance_views as clearance
 from . import licensing_views as licensing
 from . import views
 
@@ -54,4 +55,23 @@ urlpatterns = [
     path("licensing/illegal-agents/", licensing.illegal_agents, name="licensing_illegal_agents"),
     path("licensing/illegal-agents/<uuid:agent_id>/withdraw/", licensing.illegal_agent_withdraw, name="licensing_illegal_agent_withdraw"),
     path("licensing/insurers/", licensing.insurers, name="licensing_insurers"),
+    # Emigration clearance: demands, applications and their decision, the PoE queue, PBBY policies.
+    path("clearance/demands/", clearance.demands, name="clearance_demands"),
+    path("clearance/demands/<uuid:demand_id>/", clearance.demand_detail, name="clearance_demand"),
+    path("clearance/demands/<uuid:demand_id>/verify/", clearance.demand_verify, name="clearance_demand_verify"),
+    path("clearance/demands/<uuid:demand_id>/close/", clearance.demand_close, name="clearance_demand_close"),
+    path("clearance/applications/", clearance.applications, name="clearance_applications"),
+    path("clearance/applications/new/", clearance.application_new, name="clearance_application_new"),
+    path("clearance/applications/<uuid:application_id>/", clearance.application_detail, name="clearance_application"),
+    path("clearance/applications/<uuid:application_id>/grant/", clearance.application_grant, name="clearance_application_grant"),
+    path("clearance/applications/<uuid:application_id>/deficiency/", clearance.application_deficiency, name="clearance_application_deficiency"),
+    path("clearance/applications/<uuid:application_id>/refuse/", clearance.application_refuse, name="clearance_application_refuse"),
+    path("clearance/applications/<uuid:application_id>/answer/", clearance.application_answer, name="clearance_application_answer"),
+    path("clearance/applications/<uuid:application_id>/withdraw/", clearance.application_withdraw, name="clearance_application_withdraw"),
+    path("clearance/documents/<uuid:document_id>/", clearance.document_download, name="clearance_document"),
+    path("clearance/queue/", clearance.queue, name="clearance_queue"),
+    path("clearance/queue/grant/", clearance.queue_grant, name="clearance_queue_grant"),
+    path("clearance/pbby/", clearance.pbby, name="clearance_pbby"),
+    path("clearance/pbby/validate/", clearance.pbby_validate, name="clearance_pbby_validate"),
+    path("clearance/pbby/<uuid:policy_id>/cancel/", clearance.pbby_cancel, name="clearance_pbby_cancel"),
 ]
