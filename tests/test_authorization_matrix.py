@@ -5,18 +5,24 @@ of the Mission in Abu Dhabi; an import belongs to that Mission. Each role is a v
 matching office or organisation.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
+from pravasi.accounts.models import Organisation
 from pravasi.accounts.roles import OfficeKind, Role
 from pravasi.accounts.tests.factories import login_verified, office_for, user_with_role
+from pravasi.clearance import services as clearance_services
+from pravasi.clearance.tests.factories import ec_files
 from pravasi.licensing import services as licensing_services
-from pravasi.licensing.models import ApplicationKind, BlacklistEntry
+from pravasi.licensing.models import ApplicationKind, BlacklistEntry, Licence, LicenceKind
 from pravasi.licensing.tests.factories import rc_data, rc_files, scrutinised
 from pravasi.registry.importer import import_job_create, import_template_csv
 from pravasi.registry.models import ConsentPurpose
-from pravasi.registry.services import person_register
+from pravasi.registry.services import passport_record, person_register
 from pravasi.registry.tests.factories import register_person
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +50,35 @@ def world(django_capture_on_commit_callbacks, settings, tmp_path):
     with django_capture_on_commit_callbacks(execute=True):
         job = import_job_create(actor=users[Role.MISSION_OFFICER], office=mission, uploaded_file=SimpleUploadedFile("drive.csv", (import_template_csv() + SHEET_ROW).encode()))
     licensing = _licensing_world(users)
-    return {"users": users, "person": person, "own": own, "job": job, "receipt": own.consents.first(), **licensing}
+    clearance = _clearance_world(users, own, mission, licensing["licence"])
+    return {"users": users, "person": person, "own": own, "job": job, "receipt": own.consents.first(), **licensing, **clearance}
+
+
+def _clearance_world(users, own, mission, rc):
+    """A nurses' demand from the employer in the UAE naming the agent; the agent's application for the
+    emigrant's own passport, granted by the Kerala PoE office; a PBBY policy from the insurer."""
+    today = timezone.localdate()
+    employer = users[Role.FE_STAFF].memberships.get().organisation
+    Organisation.objects.filter(id=employer.id).update(country="AE")
+    Licence.objects.create(kind=LicenceKind.FE, number="FE/AE/2026/09999", organisation=employer, office=mission, valid_from_date=today)
+    insurer = users[Role.INSURER_STAFF].memberships.get().organisation
+    Licence.objects.create(kind=LicenceKind.INSURER, number="INS/999", organisation=insurer, valid_from_date=today)
+    demand = clearance_services.demand_raise(
+        actor=users[Role.FE_STAFF],
+        data={"worksite": "Abu Dhabi", "contract_months": "24", "agents": rc.number, "position_1_occupation": "2221", "position_1_title": "Nurse", "position_1_count": "3", "position_1_monthly_wage": "7000", "position_1_currency": "AED"},
+    )
+    passport = {"passport_number": "K5566778", "issue_date": (today - timedelta(days=400)).isoformat(), "expiry_date": (today + timedelta(days=3000)).isoformat(), "is_ecr": True}
+    passport_record(actor=users[Role.EMIGRANT], person=own, data=passport)
+    facts = {"given_name": "Mary", "sex": "F", "date_of_birth": "1990-01-01", "state_of_origin": "IN-KL", **passport}
+    policy = clearance_services.pbby_issue(actor=users[Role.INSURER_STAFF], data={**facts, "period_years": "3", "valid_from_date": today.isoformat()})
+    application = clearance_services.application_submit(
+        actor=users[Role.RA_STAFF],
+        route="RA",
+        data={**facts, "demand_reference": demand.reference, "position": str(demand.positions.get().id), "departure_date": (today + timedelta(days=10)).isoformat(), "service_charge_inr": "1000", "service_charge_receipt": "R-1", "pbby_policy_number": policy.number},
+        files=ec_files(),
+    )
+    granted = clearance_services.application_grant(actor=users[Role.POE_OFFICER], application_id=application.id)
+    return {"demand": demand, "clearance": granted, "clearance_document": granted.documents.first()}
 
 
 def _licensing_world(users):
@@ -83,6 +117,26 @@ def urls(world):
         (reverse("admin:policy_policyvalue_changelist"), {Role.PGE_OFFICER, Role.ADMINISTRATOR}),
         (reverse("admin:accounts_office_changelist"), {Role.ADMINISTRATOR}),
         *licensing_urls(world),
+        *clearance_urls(world),
+    ]
+
+
+def clearance_urls(world):
+    demand, application, document = world["demand"].id, world["clearance"], world["clearance_document"].id
+    applicant_and_offices = {Role.RA_STAFF, Role.POE_OFFICER, Role.PGE_OFFICER}
+    return [
+        (reverse("workspace:clearance_demands"), {Role.FE_STAFF, Role.MISSION_OFFICER}),
+        (reverse("workspace:clearance_demand", args=[demand]), {Role.FE_STAFF, Role.MISSION_OFFICER}),
+        (reverse("workspace:clearance_applications"), {Role.RA_STAFF, Role.PE_STAFF, Role.POE_OFFICER, Role.PGE_OFFICER}),
+        (reverse("workspace:clearance_application_new"), {Role.RA_STAFF, Role.PE_STAFF}),
+        (reverse("workspace:clearance_application", args=[application.id]), applicant_and_offices),
+        (reverse("workspace:clearance_document", args=[document]), applicant_and_offices),
+        (reverse("workspace:clearance_queue"), {Role.POE_OFFICER}),
+        (reverse("workspace:clearance_pbby"), {Role.INSURER_STAFF}),
+        (reverse("portal:my_clearances"), {Role.EMIGRANT}),
+        (reverse("portal:ec_pdf", args=[application.id]), applicant_and_offices | {Role.EMIGRANT}),
+        (reverse("portal:verify_clearance") + "?number=" + application.emigration_number, EVERYONE),
+        (reverse("portal:clearance_check"), EVERYONE),
     ]
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import licensing, registry
+from . import clearance, eligibility, licensing, registry
 
 app_name = "api"
 
@@ -26,4 +26,10 @@ urlpatterns = [
     path("licensing/recruiting-agents/", licensing.RecruitingAgentListView.as_view(), name="licensing-recruiting-agents"),
     path("licensing/blacklist/", licensing.BlacklistView.as_view(), name="licensing-blacklist"),
     path("licensing/illegal-agents/", licensing.IllegalAgentListView.as_view(), name="licensing-illegal-agents"),
+    path("clearance/eligibility", eligibility.EligibilityView.as_view(), name="clearance-eligibility"),
+    path("clearance/eligibility/", eligibility.EligibilityView.as_view(), name="clearance-eligibility"),
+    path("clearance/exit-check/", clearance.ExitCheckView.as_view(), name="clearance-exit-check"),
+    path("clearance/pbby/policies/", clearance.PbbyIssueView.as_view(), name="clearance-pbby-policies"),
+    path("clearance/pbby/validate/", clearance.PbbyValidateView.as_view(), name="clearance-pbby-validate"),
+    path("clearance/pbby/cancel/", clearance.PbbyCancelView.as_view(), name="clearance-pbby-cancel"),
 ]

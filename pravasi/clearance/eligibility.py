@@ -15,7 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Q
 from django.utils.translation import get_language, gettext, gettext_lazy
@@ -346,7 +346,7 @@ def _minimum_wage(facts: Facts, book: RuleBook) -> Outcome:
     if usd is None:
         return Outcome("MINIMUM_WAGE", None, _("Not evaluated: no exchange rate for %(currency)s is on record. State the wage in US dollars or the local currency.") % {"currency": facts.wage_currency}, book.ref("EXCHANGE_RATES_USD"))
     ref = f"{ref}; {book.ref('EXCHANGE_RATES_USD')}" if facts.wage_currency != "USD" else ref
-    shown = usd.quantize(Decimal("0.01"))
+    shown = usd.quantize(Decimal("0.01"), rounding=ROUND_DOWN)  # never shows a wage above the real one
     if usd >= minimum:
         return Outcome("MINIMUM_WAGE", True, _("Wage US$ %(wage)s a month, at least the minimum of US$ %(min)s.") % {"wage": shown, "min": minimum}, ref)
     return Outcome("MINIMUM_WAGE", False, _("Wage US$ %(wage)s a month is below the minimum referral wage of US$ %(min)s for %(country)s.") % {"wage": shown, "min": minimum, "country": country_name(country)}, ref)

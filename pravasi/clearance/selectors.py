@@ -97,3 +97,11 @@ def clearance_by_number(number: str) -> ClearanceApplication | None:
     if not number or len(number) > 30:
         return None
     return ClearanceApplication.objects.select_related("person").filter(emigration_number=number).first()
+
+
+def open_demand(*, reference: str) -> Demand | None:
+    """An open demand by its reference, for an emigrant applying directly (the reference is on the job offer)."""
+    reference = " ".join((reference or "").split()).upper()
+    if not reference or len(reference) > 20:
+        return None
+    return Demand.objects.filter(reference=reference, status=DemandStatus.OPEN).prefetch_related("positions").first()

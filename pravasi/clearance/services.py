@@ -256,7 +256,7 @@ def evaluate_application(application: ClearanceApplication, *, on: date | None =
 def _clean_application(data: dict[str, Any], *, route: str) -> dict[str, Any]:
     c = Collector(data)
     c.date("departure_date", required=True, future=True)
-    c.integer("contract_months", required=route == Route.PROJECT_EXPORTER or route == Route.DIRECT, low=1, high=120)
+    c.integer("contract_months", required=route == Route.PROJECT_EXPORTER, low=1, high=120)
     c.text("pbby_policy_number", max_length=40)
     c.text("libya_life_policy", max_length=40)
     if route == Route.RA:

@@ -80,6 +80,11 @@ def facts_from_question(data: dict[str, Any]) -> Facts:
         for field, value in (("date_of_birth", born), ("departure_date", departure)):
             if value is None and field not in errors:
                 errors[field] = [_("This is required for employment, as YYYY-MM-DD.")]
+    today = date.today()
+    if departure and not date(today.year - 1, 1, 1) <= departure <= date(today.year + 10, 12, 31):
+        errors["departure_date"] = [_("Enter a departure date between last year and ten years from now.")]
+    if expiry and expiry.year > today.year + 30:
+        errors["passport_expiry_date"] = [_("A passport is not valid that far ahead; check the expiry date.")]
     if born and departure and born >= departure:
         errors["date_of_birth"] = [_("The date of birth must be before the departure date.")]
     if born and born.year < 1900:
