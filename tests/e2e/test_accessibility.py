@@ -139,3 +139,44 @@ def test_licensing_pages(new_page, live_server, viewport, settings, tmp_path):
         if width == PHONE["width"] and username == "poe":
             desk.goto(live_server.url + f"/workspace/licensing/applications/{pending.id}/")
             shot(desk, "licensing-application-poe-phone")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_clearance_pages(new_page, live_server, viewport, settings, tmp_path):
+    """Every clearance page as the public, the emigrant, the employer, the agent, the PoE and the insurer see it."""
+    from pravasi.clearance import services
+    from pravasi.clearance.tests.factories import make_world, submitted_ec
+
+    settings.MEDIA_ROOT = tmp_path
+    world = make_world()
+    granted = services.application_grant(actor=world.poe, application_id=submitted_ec(world).id)
+    waiting = submitted_ec(world, service_charge_inr="45000")
+    emigrant = user_with_role(Role.EMIGRANT, username=f"emigrant.{viewport['width']}")
+    granted.person.user = emigrant
+    granted.person.save(update_fields=["user"])
+    width = viewport["width"]
+    page = new_page(viewport=viewport)
+    question = "passport_category=ECR&destination_country=SA&purpose=EMPLOYMENT&occupation=9111&sex=F&date_of_birth=1990-01-01&departure_date=2027-03-01&wage_amount=1200&wage_currency=SAR&recruitment=RA"
+    for path in ["/clearance/do-i-need-it/", "/clearance/do-i-need-it/?" + question, "/verify/clearance/?number=" + granted.emigration_number.replace("/", "%2F")]:
+        check(page, live_server.url + path, f"{path} ({width} px)")
+    sign_in(page, live_server.url, emigrant.username)
+    for path in ["/profile/clearance/", "/profile/clearance/apply/", "/profile/clearance/apply/?demand_reference=" + world.demand.reference]:
+        check(page, live_server.url + path, f"{path} as emigrant ({width} px)")
+    for name, user, paths in (
+        ("employer", world.employer_user, ["/workspace/clearance/demands/", f"/workspace/clearance/demands/{world.demand.id}/"]),
+        ("agent", world.agent, ["/workspace/clearance/applications/", "/workspace/clearance/applications/new/", "/workspace/clearance/applications/new/?demand_reference=" + world.demand.reference]),
+        ("poe", world.poe, ["/workspace/clearance/queue/", f"/workspace/clearance/applications/{waiting.id}/", f"/workspace/clearance/applications/{granted.id}/"]),
+        ("insurer", world.insurer_user, ["/workspace/clearance/pbby/"]),
+    ):
+        desk = new_page(viewport=viewport)
+        user.username = f"{name}.{width}"
+        user.set_password(PASSWORD)
+        user.save(update_fields=["username", "password"])
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+        sign_in(desk, live_server.url, user.username, user)
+        for path in paths:
+            check(desk, live_server.url + path, f"{path} as {name} ({width} px)")
+        if name == "poe" and width == PHONE["width"]:
+            desk.goto(live_server.url + "/workspace/clearance/queue/")
+            shot(desk, "clearance-queue-poe-phone")
