@@ -105,3 +105,14 @@ def open_demand(*, reference: str) -> Demand | None:
     if not reference or len(reference) > 20:
         return None
     return Demand.objects.filter(reference=reference, status=DemandStatus.OPEN).prefetch_related("positions").first()
+
+
+def volume_for_applicant(*, organisation_id) -> dict[str, int]:
+    """How many clearance applications an agency or exporter filed, by status (shown on its certificate)."""
+    from django.db.models import Count
+
+    rows = ClearanceApplication.objects.filter(applicant_id=organisation_id).values("status").annotate(n=Count("id"))
+    counts = {status: 0 for status in ClearanceStatus.values}
+    counts.update({row["status"]: row["n"] for row in rows})
+    counts["total"] = sum(counts[s] for s in ClearanceStatus.values)
+    return counts

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from pravasi.accounts.roles import Role
 from pravasi.accounts.selectors import office_label_for, offices_of
+from pravasi.clearance import selectors as clearance_selectors
 from pravasi.core.errors import Conflict, NotFound, ValidationFailed
 from pravasi.core.forms import apply_domain_error
 from pravasi.core.requests import source_ip
@@ -546,6 +547,7 @@ def _licence_page(request, licence, *, bound: dict | None = None, status: int = 
         "renewal_due": window[1] if window else None,
         "timeline": _timeline(request, licence, LICENCE),
         "today": today,
+        "clearance_volume": clearance_selectors.volume_for_applicant(organisation_id=licence.organisation_id) if licence.kind in (LicenceKind.RC, LicenceKind.PE) else None,
     }
     return _render(request, "workspace/licensing/licence_detail.html", context, status=status)
 

@@ -279,3 +279,19 @@ def test_two_officials_deciding_at_once_one_wins():
     final = ClearanceApplication.objects.get(id=application.id)
     assert final.status in (ClearanceStatus.GRANTED, ClearanceStatus.REFUSED)
     assert DemandPosition.objects.get(id=application.position_id).filled == (1 if final.status == ClearanceStatus.GRANTED else 0)
+
+
+def test_an_agents_certificate_page_shows_its_clearance_volume(client):
+    from django.urls import reverse
+
+    from pravasi.accounts.tests.factories import login_verified
+
+    world = make_world()
+    services.application_grant(actor=world.poe, application_id=submitted_ec(world).id)
+    submitted_ec(world)
+    login_verified(client, world.pge)
+    body = client.get(reverse("workspace:licensing_licence", args=[world.rc.id])).content.decode()
+    assert "Clearance applications filed" in body
+    from pravasi.clearance.selectors import volume_for_applicant
+
+    assert volume_for_applicant(organisation_id=world.rc.organisation_id) | {} == {**volume_for_applicant(organisation_id=world.rc.organisation_id), "total": 2, "GRANTED": 1, "SUBMITTED": 1}
