@@ -24,7 +24,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from pravasi.accounts.roles import Role
-from pravasi.accounts.selectors import office_label_for
 from pravasi.audit.services import pii_access_record
 from pravasi.clearance import eligibility, policies, selectors, services
 from pravasi.clearance.models import ClearanceStatus, DemandStatus, PolicyStatus, Route
@@ -33,7 +32,7 @@ from pravasi.core.errors import Conflict, NotFound, ValidationFailed
 from pravasi.core.forms import apply_domain_error
 from pravasi.core.requests import source_ip
 from pravasi.core.uploads import CONTENT_TYPES
-from pravasi.core.workflow import SYSTEM, timeline_for
+from pravasi.core.workflow import SYSTEM
 from pravasi.policy.selectors import policy
 
 from .access import workspace_page
@@ -58,6 +57,7 @@ from .clearance_forms import (
     occupation_label,
 )
 from .licensing_views import _error_anchor, _orphans, _paged, _render, _submit
+from .timeline import timeline_rows
 
 CAPACITY_LABELS = {
     APPLICANT: gettext_lazy("applicant"),
@@ -86,30 +86,7 @@ def _today():
 
 
 def _timeline(obj, workflow, *, official: bool) -> list[dict]:
-    """Status changes, newest last. Officials see who acted and the internal notes; the applicant or
-    employer sees the office or organisation that acted."""
-    rows = []
-    for entry in timeline_for(obj, include_internal=official):
-        body = office_label_for(entry.actor) if entry.actor_id else ""
-        if entry.capacity == SYSTEM or not entry.actor_id:
-            who = _("Pravasi (automatic)") if entry.capacity == SYSTEM else str(CAPACITY_LABELS.get(entry.capacity, entry.capacity))
-        elif official:
-            name = entry.actor.get_full_name()
-            who = f"{name} · {body}" if body else name
-        else:
-            who = body or str(CAPACITY_LABELS.get(entry.capacity, entry.capacity))
-        rows.append(
-            {
-                "at": entry.at,
-                "from_label": workflow.label(entry.from_status) if entry.from_status else "",
-                "to_label": workflow.label(entry.to_status),
-                "who": who,
-                "capacity": CAPACITY_LABELS.get(entry.capacity, entry.capacity),
-                "note": entry.note,
-                "internal_note": entry.internal_note,
-            }
-        )
-    return rows
+    return timeline_rows(obj, workflow, official=official, capacity_labels=CAPACITY_LABELS)
 
 
 def _no_store(response: HttpResponse) -> HttpResponse:

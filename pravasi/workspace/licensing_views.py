@@ -26,13 +26,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pravasi.accounts.roles import Role
-from pravasi.accounts.selectors import office_label_for, offices_of
+from pravasi.accounts.selectors import offices_of
 from pravasi.clearance import selectors as clearance_selectors
 from pravasi.core.errors import Conflict, NotFound, ValidationFailed
 from pravasi.core.forms import apply_domain_error
 from pravasi.core.requests import source_ip
 from pravasi.core.uploads import CONTENT_TYPES
-from pravasi.core.workflow import SYSTEM, timeline_for
+from pravasi.core.workflow import SYSTEM
 from pravasi.licensing import policies, selectors, services
 from pravasi.licensing.certificate import certificate_pdf
 from pravasi.licensing.models import (
@@ -75,6 +75,7 @@ from .licensing_forms import (
     TakeUpForm,
     WithdrawForm,
 )
+from .timeline import timeline_rows
 
 PAGE_SIZE = 50
 CAPACITY_LABELS = {
@@ -123,31 +124,7 @@ def _paged(request, queryset):
 
 
 def _timeline(request, obj, workflow) -> list[dict]:
-    """Status changes, newest last. Officials see who acted and the internal notes; the applicant sees
-    the office or organisation that acted."""
-    official = request.workspace_access.licensing_official
-    rows = []
-    for entry in timeline_for(obj, include_internal=official):
-        body = office_label_for(entry.actor) if entry.actor_id else ""
-        if entry.capacity == SYSTEM or not entry.actor_id:
-            who = _("Pravasi (automatic)") if entry.capacity == SYSTEM else str(CAPACITY_LABELS.get(entry.capacity, entry.capacity))
-        elif official:
-            name = entry.actor.get_full_name()
-            who = f"{name} · {body}" if body else name
-        else:
-            who = body or str(CAPACITY_LABELS.get(entry.capacity, entry.capacity))
-        rows.append(
-            {
-                "at": entry.at,
-                "from_label": workflow.label(entry.from_status) if entry.from_status else "",
-                "to_label": workflow.label(entry.to_status),
-                "who": who,
-                "capacity": CAPACITY_LABELS.get(entry.capacity, entry.capacity),
-                "note": entry.note,
-                "internal_note": entry.internal_note,
-            }
-        )
-    return rows
+    return timeline_rows(obj, workflow, official=request.workspace_access.licensing_official, capacity_labels=CAPACITY_LABELS)
 
 
 def _error_anchor(bound: dict | None) -> str:
