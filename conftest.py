@@ -26,6 +26,15 @@ def reference_data(request):
     yield
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate-limit counters and throttles start from zero in every test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def make_user(db):
     from pravasi.accounts.tests.factories import user_with_role

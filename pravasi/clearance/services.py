@@ -9,6 +9,7 @@ position is never filled twice even when officials grant at the same instant.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from pravasi.accounts.models import ApiClient, Membership, Office, Organisation
 from pravasi.accounts.roles import OfficeKind, Role
-from pravasi.audit.services import audit_record
+from pravasi.audit.services import audit_record, pii_access_record
 from pravasi.core import uploads
 from pravasi.core.dates import add_months
 from pravasi.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
@@ -253,9 +254,20 @@ def evaluate_application(application: ClearanceApplication, *, on: date | None =
     return result
 
 
+MAX_DEPARTURE_DAYS = 730
+
+
+def _departure_in_reach(c: Collector) -> None:
+    departure = c.cleaned.get("departure_date")
+    if departure and departure > _today() + timedelta(days=MAX_DEPARTURE_DAYS):
+        del c.cleaned["departure_date"]
+        c.fail("departure_date", _("Apply for clearance at most two years before departure."))
+
+
 def _clean_application(data: dict[str, Any], *, route: str) -> dict[str, Any]:
     c = Collector(data)
     c.date("departure_date", required=True, future=True)
+    _departure_in_reach(c)
     c.integer("contract_months", required=route == Route.PROJECT_EXPORTER, low=1, high=120)
     c.text("pbby_policy_number", max_length=40)
     c.text("libya_life_policy", max_length=40)
@@ -321,6 +333,13 @@ def _pbby(number: str, passport_idx: str) -> PBBYPolicy | None:
     return found
 
 
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
 PERSON_FIELDS = ("given_name", "family_name", "sex", "date_of_birth", "state_of_origin", "mobile")
 
 
@@ -365,7 +384,7 @@ def application_submit(*, actor, route: str, data: dict[str, Any], files: dict[s
         elif route == Route.RA and not demand.agents.filter(organisation=applicant).exists():
             errors["demand_reference"] = [_("This demand does not authorise your agency.")]
         else:
-            position = demand.positions.filter(id=data.get("position")).first() if data.get("position") else None
+            position = demand.positions.filter(id=_uuid(data.get("position"))).first() if _uuid(data.get("position")) else None
             if position is None:
                 errors["position"] = [_("Choose the position in the demand.")]
             elif position.open_count <= 0:
@@ -553,6 +572,7 @@ def application_answer(*, actor, application_id, note: str, data: dict[str, Any]
         if data.get("departure_date"):
             c = Collector(data)
             c.date("departure_date", future=True)
+            _departure_in_reach(c)
             locked.departure_date = c.done()["departure_date"]
         if data.get("libya_life_policy"):
             locked.libya_life_policy = str(data["libya_life_policy"]).strip()[:40]
@@ -569,10 +589,13 @@ def application_withdraw(*, actor, application_id, source_ip=None) -> ClearanceA
 
 
 def document_bytes(*, actor, document_id, source_ip=None) -> tuple[ClearanceDocument, bytes]:
-    document = ClearanceDocument.objects.select_related("application").filter(id=document_id).first()
+    document = ClearanceDocument.objects.select_related("application", "application__person").filter(id=document_id).first()
     if document is None or not applications_visible(actor, document.application_id):
         raise NotFound(_("No such document, or it is not yours to see."))
     audit_record(actor=actor, action="clearance.document_read", target=document, summary={"kind": document.kind}, source_ip=source_ip)
+    if APPLICANT not in policies.application_capacities(actor, document.application):
+        # An official reading a passport scan or a photo reads the person's record: the person sees it.
+        pii_access_record(actor=actor, person_id=document.application.person_id, purpose="VIEW", source_ip=source_ip)
     return document, uploads.read_stored(document.storage_name)
 
 
@@ -598,6 +621,8 @@ def pbby_issue(*, actor, data: dict[str, Any], source_ip=None) -> PBBYPolicy:
         raise ValidationFailed.on("period_years", _("A PBBY policy runs for %(periods)s years.") % {"periods": " or ".join(str(p) for p in periods)})
     if cleaned["valid_from_date"] < _today() - timedelta(days=30):
         raise ValidationFailed.on("valid_from_date", _("A policy cannot start more than 30 days ago."))
+    if cleaned["valid_from_date"] > _today() + timedelta(days=365):
+        raise ValidationFailed.on("valid_from_date", _("A policy cannot start more than a year from today."))
     registering_actor = actor if not isinstance(actor, ApiClient) else None
     person, _created = person_for_clearance(
         actor=registering_actor,
@@ -650,6 +675,7 @@ def pbby_cancel(*, actor, number: str, reason: str, source_ip=None) -> PBBYPolic
         expected=PolicyStatus.ACTIVE,
         note=reason,
         apply=record,
+        summary={"client": actor.name} if isinstance(actor, ApiClient) else None,
         source_ip=source_ip,
     )
 

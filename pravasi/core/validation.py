@@ -89,6 +89,8 @@ class Collector:
             self.fail(name, _("This date cannot be in the future."))
         elif future and parsed <= today:
             self.fail(name, _("This date must be in the future."))
+        elif parsed.year > 2100:
+            self.fail(name, _("This date is too far in the future."))
         elif parsed.year < 1900:
             self.fail(name, _("This date is too far in the past."))
         else:
@@ -154,7 +156,7 @@ class Collector:
             else:
                 self.cleaned[name] = None
             return
-        if not value.isdigit():
+        if not (value.isascii() and value.isdigit()):
             self.fail(name, _("Enter a whole number."))
         elif not low <= int(value) <= high:
             self.fail(name, _("Enter a number between %(low)s and %(high)s.") % {"low": low, "high": high})

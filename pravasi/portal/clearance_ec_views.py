@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from pravasi.clearance import certificate, eligibility, selectors, services
 from pravasi.clearance.models import ClearanceDocumentKind, ClearanceStatus, Route
-from pravasi.core import geography
+from pravasi.core import geography, ratelimit
 from pravasi.core.errors import DomainError
 from pravasi.core.forms import StyledForm, apply_domain_error, style_form
 from pravasi.core.requests import source_ip
@@ -127,10 +127,17 @@ def _public_view(application, today) -> dict:
     }
 
 
+VERIFY_LIMIT = (30, 600)  # lookups per address per ten minutes: enough for a checker, too few to walk the numbers
+
+
 @require_GET
 def verify_clearance(request):
     form = ClearanceVerifyForm(request.GET if "number" in request.GET else None)
     found, code = None, 200
+    if form.is_bound and not ratelimit.allow(f"verify-ec:{source_ip(request)}", limit=VERIFY_LIMIT[0], window_seconds=VERIFY_LIMIT[1]):
+        form.is_valid()
+        form.add_error(None, _("Too many checks from this connection. Wait ten minutes and try again."))
+        return render(request, "portal/clearance/verify.html", {"form": form, "clearance": None, "searched": False}, status=429)
     if form.is_bound:
         if form.is_valid():
             application = selectors.clearance_by_number(form.cleaned_data["number"])

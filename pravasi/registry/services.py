@@ -263,17 +263,33 @@ def _passport_write(*, actor, person: Person, data: dict[str, Any], cleaned: dic
 def person_for_clearance(*, actor, data: dict[str, Any], passport: dict[str, Any], source_ip: str | None = None) -> tuple[Person, bool]:
     """The emigrant named on a clearance application, found by passport number or registered on the way.
 
-    An applicant (an agent, an exporter) learns nothing about an existing record: the person is linked
-    by the passport they hold. A new person is registered without any consent given on their behalf;
-    the record exists because the Emigration Act requires the application.
+    A passport number alone never opens a record: an existing person is linked only when the number is
+    their current passport and the name and date of birth the applicant typed are theirs too, so an
+    agent or insurer cannot reach someone's record by guessing numbers. A new person is registered
+    without any consent given on their behalf; the record exists because the Emigration Act requires
+    the application.
     """
     cleaned = clean_passport(passport, date_of_birth=None)
     found = Passport.objects.select_related("person").filter(number_index=passport_index(cleaned["number"])).first()
     if found is not None:
+        if not (found.is_current and _same_person(found.person, data)):
+            raise ValidationFailed.on(
+                "passport_number",
+                _("This passport is registered with other details. Check the passport number, the name and the date of birth against the passport itself."),
+            )
         return found.person, False
     person = person_register(actor=actor, data=data, method=ConsentRecord.Method.STAFF, source_ip=source_ip)
     _passport_write(actor=actor, person=person, data=passport, cleaned=clean_passport(passport, date_of_birth=person.date_of_birth), source_ip=source_ip)
     return person, True
+
+
+def _fold(text: str) -> str:
+    return " ".join(str(text or "").casefold().split())
+
+
+def _same_person(person: Person, data: dict[str, Any]) -> bool:
+    born = str(data.get("date_of_birth") or "").strip()[:10]
+    return bool(person.date_of_birth and born == person.date_of_birth.isoformat() and _fold(data.get("given_name")) == _fold(person.given_name) and _fold(data.get("family_name")) == _fold(person.family_name))
 
 
 def _entry_add(*, actor, person: Person, model, cleaned: dict[str, Any], limit: int, too_many: str, step: str, action: str, summary: dict | None, source_ip: str | None):

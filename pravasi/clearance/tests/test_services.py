@@ -295,3 +295,60 @@ def test_an_agents_certificate_page_shows_its_clearance_volume(client):
     from pravasi.clearance.selectors import volume_for_applicant
 
     assert volume_for_applicant(organisation_id=world.rc.organisation_id) | {} == {**volume_for_applicant(organisation_id=world.rc.organisation_id), "total": 2, "GRANTED": 1, "SUBMITTED": 1}
+
+
+def test_a_passport_number_alone_does_not_open_someone_elses_record():
+    world = make_world()
+    first = submitted_ec(world)
+    services.application_withdraw(actor=world.agent, application_id=first.id)
+    number = Passport.objects.get(number_index=first.passport_index).number
+    other = make_world()
+    before = ClearanceApplication.objects.count()
+    with pytest.raises(ValidationFailed) as refused:
+        submitted_ec(other, passport_number=number, given_name="Someone", family_name="Else")
+    assert "registered with other details" in refused.value.fields["passport_number"][0]
+    assert ClearanceApplication.objects.count() == before
+    with pytest.raises(ValidationFailed):
+        services.pbby_issue(actor=other.insurer_user, data={**worker(), "passport_number": number, "date_of_birth": "1970-01-01", "period_years": "2", "valid_from_date": timezone.localdate().isoformat()})
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"departure_date": "9999-12-01"}, "departure_date"),
+        ({"departure_date": (timezone.localdate() + timedelta(days=900)).isoformat()}, "departure_date"),
+        ({"position": "not-a-uuid"}, "position"),
+    ],
+)
+def test_odd_input_is_a_field_message_not_a_crash(change, field):
+    world = make_world()
+    with pytest.raises(ValidationFailed) as failed:
+        submitted_ec(world, **change)
+    assert field in failed.value.fields
+
+
+def test_unicode_digits_are_not_numbers():
+    from pravasi.core.validation import Collector
+
+    c = Collector({"n": "²"})
+    c.integer("n", required=True)
+    assert c.errors == {"n": ["Enter a whole number."]}
+
+
+def test_a_policy_cannot_start_years_ahead():
+    world = make_world()
+    with pytest.raises(ValidationFailed) as failed:
+        services.pbby_issue(actor=world.insurer_user, data={**worker(), "period_years": "2", "valid_from_date": "9999-01-01"})
+    assert "valid_from_date" in failed.value.fields
+
+
+def test_an_official_reading_a_document_is_in_the_persons_access_log():
+    from pravasi.audit.models import PersonalDataAccess
+
+    world = make_world()
+    application = submitted_ec(world)
+    document = application.documents.first()
+    services.document_bytes(actor=world.agent, document_id=document.id)
+    assert not PersonalDataAccess.objects.filter(person_id=application.person_id).exists()
+    services.document_bytes(actor=world.poe, document_id=document.id)
+    assert PersonalDataAccess.objects.filter(person_id=application.person_id, actor=world.poe).count() == 1

@@ -197,3 +197,10 @@ def test_an_emigrant_employed_directly_applies_against_the_demand(settings, tmp_
     application = ClearanceApplication.objects.get()
     assert application.route == "DIRECT" and application.person == person and application.applicant is None and application.eligible
     assert application.office == world.poe.memberships.get().office  # the PoE of her state
+
+
+def test_public_verification_is_rate_limited_per_address():
+    client = Client()
+    statuses = [client.get(reverse("portal:verify_clearance"), {"number": f"EC/2026/{n:08d}"}).status_code for n in range(32)]
+    assert statuses[:30] == [404] * 30
+    assert statuses[30:] == [429, 429]
