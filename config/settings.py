@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "pravasi.registry",
     "pravasi.licensing",
     "pravasi.clearance",
+    "pravasi.cases",
     "pravasi.portal",
     "pravasi.workspace",
     "pravasi.api",
@@ -291,4 +292,5 @@ SILENCED_SYSTEM_CHECKS: list[str] = []
 CELERY_BEAT_SCHEDULE = {
     "licensing-expire": {"task": "licensing.expire", "schedule": 24 * 3600.0},
     "licensing-remind": {"task": "licensing.remind", "schedule": 24 * 3600.0},
+    "cases-escalate": {"task": "cases.escalate", "schedule": 3600.0},
 }

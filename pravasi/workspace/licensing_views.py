@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from pravasi.accounts.roles import Role
 from pravasi.accounts.selectors import offices_of
+from pravasi.cases import selectors as case_selectors
 from pravasi.clearance import selectors as clearance_selectors
 from pravasi.core.errors import Conflict, NotFound, ValidationFailed
 from pravasi.core.forms import apply_domain_error
@@ -525,6 +526,7 @@ def _licence_page(request, licence, *, bound: dict | None = None, status: int = 
         "timeline": _timeline(request, licence, LICENCE),
         "today": today,
         "clearance_volume": clearance_selectors.volume_for_applicant(organisation_id=licence.organisation_id) if licence.kind in (LicenceKind.RC, LicenceKind.PE) else None,
+        "complaints": case_selectors.complaints_against_agent(licence_id=licence.id) if licence.kind == LicenceKind.RC else None,
     }
     return _render(request, "workspace/licensing/licence_detail.html", context, status=status)
 
