@@ -19,6 +19,8 @@ def style_form(form) -> None:
     for name, field in form.fields.items():
         widget = field.widget
         kind = getattr(widget, "input_type", "")
+        if kind == "hidden":
+            continue  # a hidden input has no label or help text to point at, and no look
         if kind in ("checkbox", "radio") or isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
             continue
         css = "form-select" if isinstance(widget, forms.Select) else "form-control"

@@ -263,21 +263,6 @@ class ApplicationForm(ServiceForm):
             fields[f"document_{kind.lower()}"] = _file(ClearanceDocumentKind(kind).label)
         self.fields.update(fields)
         style_form(self)
-        self._plain_hidden()
-
-    def _plain_hidden(self) -> None:
-        if "demand_reference" in self.fields:
-            attrs = self.fields["demand_reference"].widget.attrs
-            for key in ("class", "aria-describedby", "aria-required", "aria-invalid"):
-                attrs.pop(key, None)
-
-    def full_clean(self):
-        super().full_clean()
-        self._plain_hidden()
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        self._plain_hidden()
 
     def section(self, names) -> list:
         return [self[name] for name in names if name in self.fields]

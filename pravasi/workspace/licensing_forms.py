@@ -39,24 +39,6 @@ class DecisionForm(StyledForm):
 
     expected = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._plain_hidden()
-
-    def full_clean(self):
-        super().full_clean()
-        self._plain_hidden()
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        self._plain_hidden()
-
-    def _plain_hidden(self) -> None:
-        # A hidden input has no label or help text to point at.
-        attrs = self.fields["expected"].widget.attrs
-        for key in ("class", "aria-describedby", "aria-required", "aria-invalid"):
-            attrs.pop(key, None)
-
     def expected_status(self) -> str | None:
         return self.cleaned_data.get("expected") or None
 

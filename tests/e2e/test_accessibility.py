@@ -3,10 +3,9 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pravasi.accounts.roles import OfficeKind, Role
-from pravasi.accounts.tests.factories import PASSWORD, office_for, user_with_role
+from pravasi.accounts.tests.factories import PASSWORD, enrol_totp, office_for, user_with_role
 from pravasi.licensing.tests import factories as licensing_factories
 from pravasi.registry.importer import import_job_create, import_template_csv
 from pravasi.registry.models import ConsentPurpose
@@ -131,8 +130,7 @@ def test_licensing_pages(new_page, live_server, viewport, settings, tmp_path):
         user.username = f"{username}.{width}"
         user.set_password(PASSWORD)  # the applicant chose their own on the public form
         user.save(update_fields=["username", "password"])
-        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-            TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+        enrol_totp(user)
         sign_in(desk, live_server.url, user.username, user)
         for path in paths:
             check(desk, live_server.url + path, f"{path} as {username} ({width} px)")
@@ -172,8 +170,7 @@ def test_clearance_pages(new_page, live_server, viewport, settings, tmp_path):
         user.username = f"{name}.{width}"
         user.set_password(PASSWORD)
         user.save(update_fields=["username", "password"])
-        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-            TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+        enrol_totp(user)
         sign_in(desk, live_server.url, user.username, user)
         for path in paths:
             check(desk, live_server.url + path, f"{path} as {name} ({width} px)")

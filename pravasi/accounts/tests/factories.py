@@ -86,3 +86,19 @@ def login_verified(client, user: User) -> None:
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
+
+
+def enrol_totp(user: User) -> TOTPDevice:
+    """The user's confirmed authenticator, made if they have none (an applicant signing up enrols one first)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+
+def verified_client(user: User):
+    """A test client of its own for the user, past the two-factor step."""
+    from django.test import Client
+
+    enrol_totp(user)
+    client = Client()
+    login_verified(client, user)
+    return client

@@ -7,14 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pravasi.accounts.models import Organisation
 from pravasi.accounts.roles import OrganisationKind, Role
-from pravasi.accounts.tests.factories import login_verified, user_with_role
+from pravasi.accounts.tests.factories import user_with_role, verified_client
 from pravasi.audit.models import PersonalDataAccess
 from pravasi.clearance import services
 from pravasi.clearance.models import ClearanceApplication, ClearanceStatus, Demand, DemandStatus, PBBYPolicy, PolicyStatus
@@ -33,13 +31,7 @@ def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def signed_in(user) -> Client:
-    """A client of its own for each user, past the two-factor step (applicants enrol a device first)."""
-    if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
-    client = Client()
-    login_verified(client, user)
-    return client
+signed_in = verified_client
 
 
 def app_url(application, action: str = "") -> str:
