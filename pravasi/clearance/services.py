@@ -8,7 +8,6 @@ position is never filled twice even when officials grant at the same instant.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -31,7 +30,7 @@ from pravasi.core.validation import Collector
 from pravasi.core.workflow import record_created, transition
 from pravasi.licensing.models import Licence, LicenceKind, LicenceStatus
 from pravasi.licensing.selectors import is_blacklisted
-from pravasi.messaging.services import message_enqueue
+from pravasi.messaging.services import message_to_users
 from pravasi.policy.selectors import policy
 from pravasi.registry.models import Passport, Person
 from pravasi.registry.mrz import normalise_passport_number
@@ -61,10 +60,6 @@ REQUIRED_DOCUMENTS = [ClearanceDocumentKind.CONTRACT, ClearanceDocumentKind.VISA
 
 def _today() -> date:
     return timezone.localdate()
-
-
-def _key(text: str) -> str:
-    return "clearance:" + hashlib.sha256(text.encode()).hexdigest()
 
 
 # --- demands -----------------------------------------------------------------------------------------
@@ -464,19 +459,20 @@ def application_submit(*, actor, route: str, data: dict[str, Any], files: dict[s
 
 def _tell(application: ClearanceApplication, key: str) -> None:
     """The applicant organisation's users and the emigrant, by e-mail and SMS."""
-    status = ClearanceStatus(application.status).label
     recipients = []
     if application.applicant_id:
         recipients += [m.user for m in Membership.objects.filter(organisation_id=application.applicant_id, is_active=True).select_related("user")]
     if application.person.user_id:
         recipients.append(application.person.user)
-    for user in recipients:
-        with translation.override(user.preferred_language or "en"):
-            subject = _("Pravasi: clearance application %(ref)s") % {"ref": application.reference}
-            body = _("Clearance application %(ref)s is now: %(status)s. Sign in to Pravasi for the details.") % {"ref": application.reference, "status": status}
-        for channel, recipient in (("EMAIL", user.email), ("SMS", user.mobile)):
-            if recipient:
-                message_enqueue(channel=channel, recipient=recipient, subject=subject, body=body, purpose="clearance.application_status", idempotency_key=_key(f"{application.id}:{key}:{user.id}:{channel}"), language=user.preferred_language)
+    message_to_users(
+        users=recipients,
+        compose=lambda: (
+            _("Pravasi: clearance application %(ref)s") % {"ref": application.reference},
+            _("Clearance application %(ref)s is now: %(status)s. Sign in to Pravasi for the details.") % {"ref": application.reference, "status": ClearanceStatus(application.status).label},
+        ),
+        purpose="clearance.application_status",
+        key=f"clearance.application:{application.id}:{key}",
+    )
 
 
 def _move(*, actor, application_id, target: str, expected: str | None, note: str = "", apply=None, summary=None, source_ip=None) -> ClearanceApplication:

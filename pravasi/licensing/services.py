@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,7 +27,7 @@ from pravasi.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from pravasi.core.numbering import next_number
 from pravasi.core.validation import Collector
 from pravasi.core.workflow import SYSTEM, record_created, transition
-from pravasi.messaging.services import message_enqueue
+from pravasi.messaging.services import message_enqueue, message_to_users
 from pravasi.policy.selectors import policy
 
 from . import policies, selectors
@@ -132,30 +132,26 @@ def _key(text: str) -> str:
     return "licensing:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def _notify_organisation(organisation: Organisation, *, key: str, subject: str, body: str, purpose: str) -> None:
-    members = Membership.objects.filter(organisation=organisation, is_active=True).select_related("user")
-    for m in members:
-        user = m.user
-        with translation.override(user.preferred_language or "en"):
-            subject_text, body_text = str(subject), str(body)
-        for channel, recipient in (("EMAIL", user.email), ("SMS", user.mobile)):
-            if recipient:
-                message_enqueue(channel=channel, recipient=recipient, subject=subject_text, body=body_text, purpose=purpose, idempotency_key=_key(f"{key}:{user.id}:{channel}"), language=user.preferred_language)
+def _notify_organisation(organisation: Organisation, *, key: str, compose, purpose: str) -> None:
+    users = [m.user for m in Membership.objects.filter(organisation=organisation, is_active=True).select_related("user")]
+    message_to_users(users=users, compose=compose, purpose=purpose, key=key)
 
 
-def _notify_office(office: Office | None, *, key: str, subject: str, body: str, purpose: str) -> None:
+def _notify_office(office: Office | None, *, key: str, compose, purpose: str) -> None:
     if office is not None and office.email:
+        subject, body = compose()
         message_enqueue(channel="EMAIL", recipient=office.email, subject=str(subject), body=str(body), purpose=purpose, idempotency_key=_key(f"{key}:office"))
 
 
 def _tell_applicant(application: Application, status_change_key: str) -> None:
-    status = ApplicationStatus(application.status).label
     _notify_organisation(
         application.organisation,
         key=f"licensing.application:{application.id}:{status_change_key}",
-        subject=_("Pravasi: application %(ref)s") % {"ref": application.reference},
-        body=_("Your application %(ref)s (%(kind)s) is now: %(status)s. Sign in to the Pravasi workspace to see the details and the timeline.")
-        % {"ref": application.reference, "kind": ApplicationKind(application.kind).label, "status": status},
+        compose=lambda: (
+            _("Pravasi: application %(ref)s") % {"ref": application.reference},
+            _("Your application %(ref)s (%(kind)s) is now: %(status)s. Sign in to the Pravasi workspace to see the details and the timeline.")
+            % {"ref": application.reference, "kind": ApplicationKind(application.kind).label, "status": ApplicationStatus(application.status).label},
+        ),
         purpose="licensing.application_status",
     )
 
@@ -164,8 +160,10 @@ def _tell_holder(licence: Licence, key: str) -> None:
     _notify_organisation(
         licence.organisation,
         key=f"licensing.licence:{licence.id}:{key}",
-        subject=_("Pravasi: certificate %(number)s") % {"number": licence.number},
-        body=_("The status of %(number)s is now: %(status)s. Sign in to the Pravasi workspace to read the order.") % {"number": licence.number, "status": LicenceStatus(licence.status).label},
+        compose=lambda: (
+            _("Pravasi: certificate %(number)s") % {"number": licence.number},
+            _("The status of %(number)s is now: %(status)s. Sign in to the Pravasi workspace to read the order.") % {"number": licence.number, "status": LicenceStatus(licence.status).label},
+        ),
         purpose="licensing.licence_status",
     )
 
@@ -940,11 +938,17 @@ def reminders_send(*, today: date | None = None) -> dict[str, int]:
             if days is None or not _remind_once(subject_type="licence", subject_id=licence.id, due=licence.valid_to_date, days=days):
                 continue
             opens, deadline = renewal_window(licence)
-            subject = _("Pravasi: certificate %(number)s expires on %(date)s") % {"number": licence.number, "date": licence.valid_to_date.isoformat()}
-            body = _("Certificate %(number)s of %(holder)s expires on %(date)s. Renewal requests are due by %(deadline)s.") % {"number": licence.number, "holder": licence.organisation.name, "date": licence.valid_to_date.isoformat(), "deadline": deadline.isoformat()}
+
+            def compose(licence=licence, deadline=deadline):
+                return (
+                    _("Pravasi: certificate %(number)s expires on %(date)s") % {"number": licence.number, "date": licence.valid_to_date.isoformat()},
+                    _("Certificate %(number)s of %(holder)s expires on %(date)s. Renewal requests are due by %(deadline)s.")
+                    % {"number": licence.number, "holder": licence.organisation.name, "date": licence.valid_to_date.isoformat(), "deadline": deadline.isoformat()},
+                )
+
             key = f"licensing.reminder:licence:{licence.id}:{licence.valid_to_date}:{days}"
-            _notify_organisation(licence.organisation, key=key, subject=subject, body=body, purpose="licensing.expiry_reminder")
-            _notify_office(licence.office, key=key, subject=subject, body=body, purpose="licensing.expiry_reminder")
+            _notify_organisation(licence.organisation, key=key, compose=compose, purpose="licensing.expiry_reminder")
+            _notify_office(licence.office, key=key, compose=compose, purpose="licensing.expiry_reminder")
             sent["certificates"] += 1
     guarantees = BankGuarantee.objects.filter(
         released_at__isnull=True, licence__status=LicenceStatus.ACTIVE, valid_to_date__gte=today, valid_to_date__lte=horizon
@@ -958,16 +962,17 @@ def reminders_send(*, today: date | None = None) -> dict[str, int]:
         with transaction.atomic():
             if days is None or not _remind_once(subject_type="bank_guarantee", subject_id=guarantee.id, due=guarantee.valid_to_date, days=days):
                 continue
-            subject = _("Pravasi: bank guarantee for %(number)s ends on %(date)s") % {"number": licence.number, "date": guarantee.valid_to_date.isoformat()}
-            body = _("The bank guarantee %(bank)s %(guarantee)s lodged for certificate %(number)s ends on %(date)s. Lodge a renewed guarantee before then.") % {
-                "bank": guarantee.bank_name,
-                "guarantee": guarantee.number,
-                "number": licence.number,
-                "date": guarantee.valid_to_date.isoformat(),
-            }
+
+            def compose(licence=licence, guarantee=guarantee):
+                return (
+                    _("Pravasi: bank guarantee for %(number)s ends on %(date)s") % {"number": licence.number, "date": guarantee.valid_to_date.isoformat()},
+                    _("The bank guarantee %(bank)s %(guarantee)s lodged for certificate %(number)s ends on %(date)s. Lodge a renewed guarantee before then.")
+                    % {"bank": guarantee.bank_name, "guarantee": guarantee.number, "number": licence.number, "date": guarantee.valid_to_date.isoformat()},
+                )
+
             key = f"licensing.reminder:guarantee:{guarantee.id}:{guarantee.valid_to_date}:{days}"
-            _notify_organisation(licence.organisation, key=key, subject=subject, body=body, purpose="licensing.guarantee_warning")
-            _notify_office(licence.office, key=key, subject=subject, body=body, purpose="licensing.guarantee_warning")
+            _notify_organisation(licence.organisation, key=key, compose=compose, purpose="licensing.guarantee_warning")
+            _notify_office(licence.office, key=key, compose=compose, purpose="licensing.guarantee_warning")
             sent["guarantees"] += 1
     return sent
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from django.db import transaction
@@ -66,3 +67,19 @@ def message_mark_delivered(*, provider_ref: str, delivered: bool) -> int:
     """Applies a delivery report from a gateway."""
     status = DeliveryStatus.DELIVERED if delivered else DeliveryStatus.FAILED
     return OutboxMessage.objects.filter(provider_ref=provider_ref, status=DeliveryStatus.SENT).update(status=status, delivered_at=timezone.now() if delivered else None)
+
+
+def message_to_users(*, users, compose, purpose: str, key: str) -> None:
+    """Queues a message to each user, by e-mail and by SMS where they have them, written in each user's
+    language: `compose()` returns (subject, body) and runs with that language active. `key` names the
+    event; the same event never queues the same message twice."""
+    from django.utils import translation
+
+    for user in users:
+        language = user.preferred_language or "en"
+        with translation.override(language):
+            subject, body = compose()
+        for channel, recipient in (("EMAIL", user.email), ("SMS", user.mobile)):
+            if recipient:
+                digest = hashlib.sha256(f"{key}:{user.id}:{channel}".encode()).hexdigest()
+                message_enqueue(channel=channel, recipient=recipient, subject=str(subject), body=str(body), purpose=purpose, idempotency_key=f"users:{digest}", language=language)
