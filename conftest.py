@@ -28,11 +28,15 @@ def reference_data(request):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Rate-limit counters and throttles start from zero in every test."""
+    """Rate-limit counters and throttles start from zero in every test, and every test starts in English
+    (a request served in Hindi leaves its language active in the thread)."""
     from django.core.cache import cache
+    from django.utils import translation
 
     cache.clear()
+    translation.activate("en")
     yield
+    translation.deactivate()
 
 
 @pytest.fixture
