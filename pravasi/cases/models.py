@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from pravasi.accounts.models import Office, Organisation, User
 from pravasi.core.crypto import EncryptedTextField
-from pravasi.core.models import BaseModel
+from pravasi.core.models import BaseModel, StoredFile
 from pravasi.licensing.models import Licence
 from pravasi.registry.models import Person
 
@@ -67,6 +67,9 @@ class Case(BaseModel):
     description = EncryptedTextField()
     agent = models.ForeignKey(Licence, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints")
     employer = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints")
+    # The Mission's verification of a reported eventuality
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # Closure
     closed_at = models.DateTimeField(null=True, blank=True)
     resolution = EncryptedTextField(blank=True, default="")
@@ -88,8 +91,17 @@ class Case(BaseModel):
         return self.tracking_number
 
 
+class NoteKind(models.TextChoices):
+    NOTE = "NOTE", _("Note")
+    MESSAGE = "MESSAGE", _("Message to the filer")
+    FILER = "FILER", _("Information from the filer")
+    FAMILY = "FAMILY", _("Family informed")
+    SYSTEM = "SYSTEM", _("Recorded by the system")
+
+
 class CaseNote(BaseModel):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(max_length=8, choices=NoteKind.choices, default=NoteKind.NOTE)
     author = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     author_label = models.CharField(max_length=150)
     text = EncryptedTextField()
@@ -100,6 +112,72 @@ class CaseNote(BaseModel):
 
     def __str__(self) -> str:
         return f"note on {self.case}"
+
+
+class CaseDocument(StoredFile):
+    """An attachment to a case, from the filer or from an official."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    from_filer = models.BooleanField(default=True)
+
+
+class AssistanceKind(models.TextChoices):
+    REMAINS_REPATRIATION = "REMAINS_REPATRIATION", _("Repatriation of mortal remains")
+    LOCAL_CREMATION = "LOCAL_CREMATION", _("Local burial or cremation")
+    WELFARE_FUND = "WELFARE_FUND", _("Indian Community Welfare Fund support")
+    LEGAL_AID = "LEGAL_AID", _("Legal aid")
+    REPATRIATION = "REPATRIATION", _("Repatriation of the person (ticket, emergency certificate)")
+    SHELTER = "SHELTER", _("Shelter or boarding")
+    MEDICAL = "MEDICAL", _("Medical care")
+
+
+class CaseAssistance(BaseModel):
+    """Assistance the Mission gave on a case: what, when, and what it cost the welfare fund."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assistance")
+    kind = models.CharField(max_length=24, choices=AssistanceKind.choices)
+    provided_date = models.DateField()
+    amount_inr = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    detail = EncryptedTextField()
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["provided_date", "created_at"]
+        constraints = [models.CheckConstraint(condition=Q(amount_inr__isnull=True) | Q(amount_inr__gte=0), name="assistance_amount_not_negative")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.case}"
+
+
+class ClaimKind(models.TextChoices):
+    DEATH = "DEATH", _("Death")
+    PERMANENT_DISABILITY = "PERMANENT_DISABILITY", _("Permanent disability")
+    HOSPITALISATION = "HOSPITALISATION", _("Hospitalisation")
+
+
+class ClaimStatus(models.TextChoices):
+    STARTED = "STARTED", _("Started with the insurer")
+    SETTLED = "SETTLED", _("Settled")
+    REJECTED = "REJECTED", _("Rejected by the insurer")
+
+
+class PBBYClaim(BaseModel):
+    """A claim on the person's Pravasi Bharatiya Bima Yojana policy, started by the handling office."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="claims")
+    policy = models.ForeignKey("clearance.PBBYPolicy", on_delete=models.PROTECT, related_name="claims")
+    kind = models.CharField(max_length=22, choices=ClaimKind.choices)
+    status = models.CharField(max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.STARTED)
+    started_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    insurer_note = models.TextField(blank=True)
+    amount_inr = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["case", "policy", "kind"], name="pbby_claim_once_per_case")]
+
+    def __str__(self) -> str:
+        return f"PBBY claim on {self.policy}"
 
 
 class CaseAccessCode(BaseModel):

@@ -29,6 +29,10 @@ def case_capacities(actor, case) -> set[str]:
     return held
 
 
+def is_helpline_agent(actor) -> bool:
+    return is_verified(actor) and any(m.role == Role.OWRC_AGENT for m in active_memberships(actor))
+
+
 def partner_organisations(actor) -> list:
     if not is_verified(actor):
         return []

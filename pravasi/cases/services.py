@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 
 from pravasi.accounts.models import Office, Organisation
 from pravasi.accounts.roles import OfficeKind, OrganisationKind
-from pravasi.audit.services import actor_label, audit_record
-from pravasi.core import ratelimit
+from pravasi.audit.services import actor_label, audit_record, pii_access_record
+from pravasi.core import ratelimit, uploads
 from pravasi.core.contacts import normalise_email, normalise_phone
-from pravasi.core.errors import Conflict, NotFound, RateLimited, ValidationFailed
+from pravasi.core.errors import Conflict, NotAllowed, NotFound, RateLimited, ValidationFailed
 from pravasi.core.geography import COUNTRIES
 from pravasi.core.validation import Collector
 from pravasi.core.workflow import record_created, transition
@@ -34,7 +34,24 @@ from pravasi.registry.mrz import normalise_passport_number
 from pravasi.registry.selectors import passport_index
 
 from . import policies
-from .models import Case, CaseAccessCode, CaseKind, CaseNote, CaseStatus, Channel, EventualityKind, Referral, ReferralBasis
+from .models import (
+    AssistanceKind,
+    Case,
+    CaseAccessCode,
+    CaseAssistance,
+    CaseDocument,
+    CaseKind,
+    CaseNote,
+    CaseStatus,
+    Channel,
+    ClaimKind,
+    ClaimStatus,
+    EventualityKind,
+    NoteKind,
+    PBBYClaim,
+    Referral,
+    ReferralBasis,
+)
 from .workflow import CASE, FILER, HANDLER, REFERRAL
 
 MAX_TEXT = 4000
@@ -122,15 +139,60 @@ def _clean_case(data: dict[str, Any], *, kind: str) -> dict[str, Any]:
         if agent is None:
             c.fail("agent_number", _("No recruiting agent has this certificate number. Leave it empty if you do not know it."))
         c.cleaned["agent"] = agent
+    number = str(data.get("employer_number") or "").strip().upper()
+    if number:
+        registration = Licence.objects.select_related("organisation").filter(kind=LicenceKind.FE, number=number).first()
+        if registration is None:
+            c.fail("employer_number", _("No foreign employer has this registration number. Leave it empty if you do not know it."))
+        c.cleaned["employer"] = registration.organisation if registration else None
     return c.done()
 
 
+def _check_attachments(files) -> list:
+    """Checks the filer's attachments by content and size against the policy; names the file at fault."""
+    rules = policy("CASE_ATTACHMENTS")
+    files = [f for f in (files or []) if f]
+    if len(files) > int(rules["max_files"]):
+        raise ValidationFailed.on("attachments", _("Attach at most %(n)s files.") % {"n": rules["max_files"]})
+    return [uploads.check_upload(f, field="attachments", allowed=list(rules["types"]), max_bytes=int(rules["max_bytes"])) for f in files]
+
+
+def _attach(case: Case, checked: list, *, actor, from_filer: bool) -> None:
+    for upload in checked:
+        CaseDocument.objects.create(
+            case=case,
+            from_filer=from_filer,
+            original_name=upload.name,
+            content_type=upload.content_type,
+            size=upload.size,
+            sha256=upload.sha256,
+            storage_name=uploads.store(upload),
+            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+
+
 @transaction.atomic
-def case_file(*, actor, kind: str, data: dict[str, Any], channel: str = Channel.WEB, source_ip=None) -> Case:
-    """A grievance or an eventuality, by anyone: the person, someone on their behalf, or a helpline agent."""
+def case_file(*, actor, kind: str, data: dict[str, Any], channel: str = Channel.WEB, files=None, source_ip=None) -> Case:
+    """A grievance or an eventuality, by anyone: the person, someone on their behalf, or a helpline agent.
+    Field errors and attachment errors are reported together; nothing is stored unless all pass."""
     if kind not in CaseKind.values:
         raise ValidationFailed.on("kind", _("Choose a grievance or a report of what happened."))
-    cleaned = _clean_case(data, kind=kind)
+    if channel not in Channel.values:
+        raise ValidationFailed.on("channel", _("Unknown channel."))
+    if channel == Channel.HELPLINE and not policies.is_helpline_agent(actor):
+        raise NotAllowed(_("Only helpline agents file cases for callers."))
+    errors: dict[str, str] = {}
+    try:
+        cleaned = _clean_case(data, kind=kind)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+        cleaned = {}
+    try:
+        checked = _check_attachments(files)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise ValidationFailed(_("Some answers need attention."), fields=errors)
     category = cleaned.get("category") or ("MORTAL_REMAINS" if cleaned.get("eventuality") == EventualityKind.DEATH else "OTHER")
     info = categories()[category]
     now = timezone.now()
@@ -148,7 +210,8 @@ def case_file(*, actor, kind: str, data: dict[str, Any], channel: str = Channel.
         country=cleaned["country"],
         due_at=now + timedelta(days=int(info["sla_days"])),
         filed_at=now,
-        filed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        # A helpline agent files for the caller: the agent is in the audit trail, the caller is the filer.
+        filed_by=actor if getattr(actor, "is_authenticated", False) and channel != Channel.HELPLINE else None,
         filer_name=cleaned["filer_name"],
         filer_relation=cleaned["filer_relation"],
         filer_phone=cleaned.get("filer_phone", ""),
@@ -160,6 +223,7 @@ def case_file(*, actor, kind: str, data: dict[str, Any], channel: str = Channel.
         happened_date=cleaned.get("happened_date"),
         description=cleaned["description"],
         agent=cleaned.get("agent"),
+        employer=cleaned.get("employer"),
     )
     for _attempt in range(5):
         case.tracking_number = _tracking_number()
@@ -171,10 +235,31 @@ def case_file(*, actor, kind: str, data: dict[str, Any], channel: str = Channel.
             continue
     else:
         raise Conflict(_("Please try again."))
+    _attach(case, checked, actor=actor, from_filer=True)
     record_created(obj=case, workflow=CASE, actor=actor, capacity=FILER)
-    audit_record(actor=actor, action="cases.case.filed", target=case, summary={"kind": kind, "category": category, "office": case.office.code, "channel": channel, "matched": person is not None}, source_ip=source_ip)
-    transaction.on_commit(lambda: _tell_filer(case, _("Your case %(number)s is registered with %(office)s. Keep this number to follow it.") % {"number": case.tracking_number, "office": case.office.name}, key="filed"))
+    audit_record(
+        actor=actor,
+        action="cases.case.filed",
+        target=case,
+        summary={"kind": kind, "category": category, "office": case.office.code, "channel": channel, "matched": person is not None, "attachments": len(checked)},
+        source_ip=source_ip,
+    )
+    transaction.on_commit(
+        lambda: _tell_filer(case, _("Your case %(number)s is registered with %(office)s. Keep this number to follow it.") % {"number": case.tracking_number, "office": case.office.name}, key="filed")
+    )
     return case
+
+
+def _tell_office(case: Case, text: str, *, key: str) -> None:
+    if case.office.email:
+        message_enqueue(
+            channel="EMAIL",
+            recipient=case.office.email,
+            subject=_("Pravasi: case %(number)s") % {"number": case.tracking_number},
+            body=str(text),
+            purpose="cases.office",
+            idempotency_key="cases:office:" + hashlib.sha256(f"{case.id}:{key}".encode()).hexdigest(),
+        )
 
 
 def _tell_filer(case: Case, text: str, *, key: str) -> None:
@@ -218,7 +303,14 @@ def status_code_send(*, tracking_number: str, contact: str, source_ip=None) -> N
     code = f"{secrets.randbelow(10**6):06d}"
     CaseAccessCode.objects.create(case=case, code_hash=_code_hash(case.id, code), expires_at=timezone.now() + timedelta(minutes=CODE_MINUTES))
     channel = "EMAIL" if "@" in wanted else "SMS"
-    message_enqueue(channel=channel, recipient=wanted, subject=_("Pravasi: your code"), body=_("Your code to see case %(number)s is %(code)s. It expires in %(minutes)s minutes.") % {"number": case.tracking_number, "code": code, "minutes": CODE_MINUTES}, purpose="cases.code", idempotency_key=f"cases:code:{secrets.token_hex(16)}")
+    message_enqueue(
+        channel=channel,
+        recipient=wanted,
+        subject=_("Pravasi: your code"),
+        body=_("Your code to see case %(number)s is %(code)s. It expires in %(minutes)s minutes.") % {"number": case.tracking_number, "code": code, "minutes": CODE_MINUTES},
+        purpose="cases.code",
+        idempotency_key=f"cases:code:{secrets.token_hex(16)}",
+    )
 
 
 @transaction.atomic
@@ -251,6 +343,16 @@ def case_for_handler(*, actor, case_id) -> Case:
     return case
 
 
+def case_view(*, actor, case_id, source_ip=None) -> Case:
+    """The case with the filer's and the person's details, for the handling office and the PGE. Every view
+    is in the audit trail, and on the person's access log when the case is linked to the registry."""
+    case = case_for_handler(actor=actor, case_id=case_id)
+    audit_record(actor=actor, action="cases.case.viewed", target=case, summary={"office": case.office.code}, source_ip=source_ip)
+    if case.person_id:
+        pii_access_record(actor=actor, person_id=case.person_id, purpose="case", source_ip=source_ip)
+    return case
+
+
 def _text(field: str, text: str, message: str) -> str:
     text = (text or "").strip()
     if not text:
@@ -263,7 +365,7 @@ def _text(field: str, text: str, message: str) -> str:
 @transaction.atomic
 def note_add(*, actor, case_id, text: str, shared: bool = False, source_ip=None) -> CaseNote:
     case = case_for_handler(actor=actor, case_id=case_id)
-    note = CaseNote.objects.create(case=case, author=actor, author_label=actor_label(actor), text=_text("text", text, _("Write the note.")), shared=bool(shared))
+    note = CaseNote.objects.create(case=case, kind=NoteKind.NOTE, author=actor, author_label=actor_label(actor), text=_text("text", text, _("Write the note.")), shared=bool(shared))
     audit_record(actor=actor, action="cases.note_added", target=case, summary={"shared": note.shared}, source_ip=source_ip)
     if note.shared:
         transaction.on_commit(lambda: _tell_filer(case, _("There is news on your case %(number)s. Check its status with your number.") % {"number": case.tracking_number}, key=f"note:{note.id}"))
@@ -273,7 +375,9 @@ def note_add(*, actor, case_id, text: str, shared: bool = False, source_ip=None)
 @transaction.atomic
 def case_take_up(*, actor, case_id, source_ip=None) -> Case:
     case = case_for_handler(actor=actor, case_id=case_id)
-    return transition(obj=case, workflow=CASE, target=CaseStatus.IN_PROGRESS, actor=actor, capacities=lambda locked: policies.case_capacities(actor, locked), expected=CaseStatus.OPEN, source_ip=source_ip)
+    return transition(
+        obj=case, workflow=CASE, target=CaseStatus.IN_PROGRESS, actor=actor, capacities=lambda locked: policies.case_capacities(actor, locked), expected=CaseStatus.OPEN, source_ip=source_ip
+    )
 
 
 @transaction.atomic
@@ -289,7 +393,7 @@ def case_transfer(*, actor, case_id, office_id, reason: str, source_ip=None) -> 
     from_code = locked.office.code
     locked.office = target
     locked.save(update_fields=["office", "updated_at"])
-    CaseNote.objects.create(case=locked, author=actor, author_label=actor_label(actor), text=_("Transferred from %(from)s: %(reason)s") % {"from": from_code, "reason": reason})
+    CaseNote.objects.create(case=locked, kind=NoteKind.SYSTEM, author=actor, author_label=actor_label(actor), text=_("Transferred from %(from)s: %(reason)s") % {"from": from_code, "reason": reason})
     audit_record(actor=actor, action="cases.transferred", target=locked, summary={"from": from_code, "to": target.code}, source_ip=source_ip)
     return locked
 
@@ -303,8 +407,14 @@ def case_close(*, actor, case_id, resolution: str, expected: str | None = None, 
         locked.resolution = resolution
         locked.closed_at = timezone.now()
 
-    closed = transition(obj=case, workflow=CASE, target=CaseStatus.CLOSED, actor=actor, capacities=lambda locked: policies.case_capacities(actor, locked), expected=expected, apply=record, source_ip=source_ip)
-    transaction.on_commit(lambda: _tell_filer(closed, _("Your case %(number)s is closed. Check its status with your number to read the resolution.") % {"number": closed.tracking_number}, key=f"closed:{closed.closed_at.timestamp()}"))
+    closed = transition(
+        obj=case, workflow=CASE, target=CaseStatus.CLOSED, actor=actor, capacities=lambda locked: policies.case_capacities(actor, locked), expected=expected, apply=record, source_ip=source_ip
+    )
+    transaction.on_commit(
+        lambda: _tell_filer(
+            closed, _("Your case %(number)s is closed. Check its status with your number to read the resolution.") % {"number": closed.tracking_number}, key=f"closed:{closed.closed_at.timestamp()}"
+        )
+    )
     return closed
 
 
@@ -338,6 +448,189 @@ def case_reopen(*, case: Case, reason: str, now: datetime | None = None) -> Case
     return transition(obj=case, workflow=CASE, target=CaseStatus.IN_PROGRESS, actor=None, capacities={FILER}, expected=CaseStatus.CLOSED, note=reason, apply=record)
 
 
+@transaction.atomic
+def filer_message_send(*, actor, case_id, text: str, source_ip=None) -> CaseNote:
+    """A message to the filer: kept on the case (the filer reads it on the status page) and sent by SMS and e-mail."""
+    case = case_for_handler(actor=actor, case_id=case_id)
+    text = _text("text", text, _("Write the message."))
+    note = CaseNote.objects.create(case=case, kind=NoteKind.MESSAGE, author=actor, author_label=actor_label(actor), text=text, shared=True)
+    audit_record(actor=actor, action="cases.filer_messaged", target=case, summary={"office": case.office.code}, source_ip=source_ip)
+    transaction.on_commit(lambda: _tell_filer(case, _("Message on your case %(number)s: %(text)s") % {"number": case.tracking_number, "text": text}, key=f"message:{note.id}"))
+    return note
+
+
+@transaction.atomic
+def filer_info_add(*, actor, case: Case, text: str, files=None, source_ip=None) -> CaseNote:
+    """The filer adds information (and attachments) to a case they have opened with their code or own."""
+    errors: dict[str, str] = {}
+    try:
+        text = _text("text", text, _("Write what you want to add."))
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    try:
+        checked = _check_attachments(files)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise ValidationFailed(_("Some answers need attention."), fields=errors)
+    locked = Case.objects.select_for_update().get(id=case.id)
+    note = CaseNote.objects.create(case=locked, kind=NoteKind.FILER, author=actor if getattr(actor, "is_authenticated", False) else None, author_label=_("The filer"), text=text, shared=True)
+    _attach(locked, checked, actor=actor, from_filer=True)
+    audit_record(actor=actor, action="cases.filer_added_info", target=locked, summary={"attachments": len(checked)}, source_ip=source_ip)
+    transaction.on_commit(lambda: _tell_office(locked, _("The filer added information to case %(number)s.") % {"number": locked.tracking_number}, key=f"info:{note.id}"))
+    return note
+
+
+def case_document_for(*, actor, document_id) -> CaseDocument:
+    """An attachment, for the handling office (its reading is audited by the caller's view)."""
+    document = CaseDocument.objects.select_related("case").filter(id=document_id).first()
+    if document is None or HANDLER not in policies.case_capacities(actor, document.case):
+        raise NotFound(_("No such document, or it is not yours to read."))
+    audit_record(actor=actor, action="cases.document_read", target=document.case, summary={"document": str(document.id)})
+    return document
+
+
+# --- eventualities: verification, assistance, family, PBBY claims -----------------------------------
+
+
+@transaction.atomic
+def eventuality_verify(*, actor, case_id, note: str, source_ip=None) -> Case:
+    """The Mission confirms what was reported (with how it was confirmed)."""
+    case = case_for_handler(actor=actor, case_id=case_id)
+    if case.kind != CaseKind.EVENTUALITY:
+        raise Conflict(_("Only a reported eventuality is verified."))
+    note = _text("note", note, _("Say how the report was confirmed (hospital, police, employer, family)."))
+    updated = Case.objects.filter(id=case.id, verified_at__isnull=True).update(verified_at=timezone.now(), verified_by=actor)
+    if not updated:
+        raise Conflict(_("This report is already verified."))
+    CaseNote.objects.create(case=case, kind=NoteKind.NOTE, author=actor, author_label=actor_label(actor), text=_("Verified: %(note)s") % {"note": note})
+    audit_record(actor=actor, action="cases.eventuality_verified", target=case, summary={"office": case.office.code}, source_ip=source_ip)
+    case.refresh_from_db()
+    return case
+
+
+@transaction.atomic
+def assistance_record(*, actor, case_id, data: dict[str, Any], source_ip=None) -> CaseAssistance:
+    case = case_for_handler(actor=actor, case_id=case_id)
+    c = Collector(data)
+    c.choice("kind", set(AssistanceKind.values), required=True, message=_("Choose the kind of assistance."))
+    c.date("provided_date", required=True, past=True)
+    c.decimal("amount_inr")
+    c.text("detail", required=True, max_length=MAX_TEXT)
+    cleaned = c.done()
+    item = CaseAssistance.objects.create(case=case, kind=cleaned["kind"], provided_date=cleaned["provided_date"], amount_inr=cleaned.get("amount_inr"), detail=cleaned["detail"], recorded_by=actor)
+    audit_record(
+        actor=actor, action="cases.assistance_recorded", target=case, summary={"kind": item.kind, "amount_inr": str(item.amount_inr) if item.amount_inr is not None else None}, source_ip=source_ip
+    )
+    return item
+
+
+def emergency_contacts_for(*, actor, case: Case) -> list:
+    """The person's emergency contacts from the registry, for the handling office (logged as an access)."""
+    if HANDLER not in policies.case_capacities(actor, case) or case.person_id is None:
+        return []
+    contacts = list(case.person.emergency_contacts.all().order_by("created_at"))
+    if contacts:
+        pii_access_record(actor=actor, person_id=case.person_id, purpose="case-emergency-contacts")
+    return contacts
+
+
+@transaction.atomic
+def family_informed_record(*, actor, case_id, whom: str, note: str, source_ip=None) -> CaseNote:
+    """Keeping the family informed: who was told what, and when (kept on the case, internal)."""
+    case = case_for_handler(actor=actor, case_id=case_id)
+    whom = _text("whom", whom, _("Say whom you informed (name and relation)."))[:150]
+    note = _text("note", note, _("Say what the family was told."))
+    entry = CaseNote.objects.create(case=case, kind=NoteKind.FAMILY, author=actor, author_label=actor_label(actor), text=f"{whom}: {note}")
+    audit_record(actor=actor, action="cases.family_informed", target=case, summary={"office": case.office.code}, source_ip=source_ip)
+    return entry
+
+
+def pbby_policies_for(case: Case):
+    """The person's PBBY policies a claim can be made on (active or lapsed after the event, not cancelled)."""
+    from pravasi.clearance.models import PBBYPolicy, PolicyStatus
+
+    if case.person_id is None:
+        return PBBYPolicy.objects.none()
+    return PBBYPolicy.objects.filter(person_id=case.person_id).exclude(status=PolicyStatus.CANCELLED).select_related("insurer")
+
+
+@transaction.atomic
+def pbby_claim_start(*, actor, case_id, policy_id, kind: str, source_ip=None) -> PBBYClaim:
+    """Starts a claim with the insurer on a policy the person held when the event happened; the insurer's
+    staff are told in their own language."""
+    from pravasi.accounts.models import Membership
+    from pravasi.messaging.services import message_to_users
+
+    case = case_for_handler(actor=actor, case_id=case_id)
+    if kind not in ClaimKind.values:
+        raise ValidationFailed.on("kind", _("Choose what the claim is for."))
+    held = pbby_policies_for(case).filter(id=policy_id).first()
+    if held is None:
+        raise ValidationFailed.on("policy", _("Choose one of the person's PBBY policies."))
+    event_date = case.happened_date or case.filed_at.date()
+    if not held.valid_from_date <= event_date <= held.valid_to_date:
+        raise ValidationFailed.on("policy", _("The policy did not cover %(date)s, when this happened.") % {"date": event_date.isoformat()})
+    try:
+        with transaction.atomic():
+            claim = PBBYClaim.objects.create(case=case, policy=held, kind=kind, started_by=actor)
+    except IntegrityError as exc:
+        raise Conflict(_("This claim is already started.")) from exc
+    CaseNote.objects.create(
+        case=case,
+        kind=NoteKind.SYSTEM,
+        author=actor,
+        author_label=actor_label(actor),
+        text=_("PBBY claim (%(kind)s) started with %(insurer)s on policy %(number)s.") % {"kind": ClaimKind(kind).label, "insurer": held.insurer.name, "number": held.number},
+    )
+    audit_record(actor=actor, action="cases.pbby_claim_started", target=case, summary={"policy": held.number, "kind": kind, "insurer": str(held.insurer_id)}, source_ip=source_ip)
+    staff = [m.user for m in Membership.objects.select_related("user").filter(organisation_id=held.insurer_id, is_active=True)]
+
+    def compose():
+        return _("Pravasi: PBBY claim on policy %(number)s") % {"number": held.number}, _(
+            "A claim (%(kind)s) was started on policy %(number)s by %(office)s. Open the claims list in the workspace."
+        ) % {"kind": ClaimKind(kind).label, "number": held.number, "office": case.office.name}
+
+    transaction.on_commit(lambda: message_to_users(staff, compose, purpose="cases.pbby_claim", key=f"pbby-claim:{claim.id}"))
+    return claim
+
+
+def claims_for_insurer(*, actor):
+    from pravasi.clearance.policies import insurer_of
+
+    insurer = insurer_of(actor)
+    if insurer is None:
+        return PBBYClaim.objects.none()
+    return PBBYClaim.objects.filter(policy__insurer=insurer).select_related("policy", "case")
+
+
+@transaction.atomic
+def pbby_claim_decide(*, actor, claim_id, outcome: str, note: str, amount_inr=None, source_ip=None) -> PBBYClaim:
+    """The insurer settles or rejects a claim, with a note the handling office reads."""
+    claim = claims_for_insurer(actor=actor).filter(id=claim_id).first()
+    if claim is None:
+        raise NotFound(_("No such claim for your company."))
+    if outcome not in (ClaimStatus.SETTLED, ClaimStatus.REJECTED):
+        raise ValidationFailed.on("outcome", _("Choose settled or rejected."))
+    c = Collector({"note": note, "amount_inr": amount_inr})
+    c.text("note", required=True, max_length=MAX_TEXT)
+    c.decimal("amount_inr", required=outcome == ClaimStatus.SETTLED)
+    cleaned = c.done()
+    updated = PBBYClaim.objects.filter(id=claim.id, status=ClaimStatus.STARTED).update(status=outcome, insurer_note=cleaned["note"], amount_inr=cleaned.get("amount_inr"), updated_at=timezone.now())
+    if not updated:
+        raise Conflict(_("This claim is already decided."))
+    audit_record(actor=actor, action="cases.pbby_claim_decided", target=claim.case, summary={"outcome": outcome}, source_ip=source_ip)
+    claim.refresh_from_db()
+    transaction.on_commit(
+        lambda: _tell_office(
+            claim.case,
+            _("The insurer decided the PBBY claim on case %(number)s: %(outcome)s.") % {"number": claim.case.tracking_number, "outcome": ClaimStatus(outcome).label},
+            key=f"claim:{claim.id}",
+        )
+    )
+    return claim
+
+
 # --- escalation ---------------------------------------------------------------------------------------
 
 
@@ -357,7 +650,9 @@ def cases_escalate(*, now: datetime | None = None) -> int:
             case.due_at = now + timedelta(days=sla_days(case.category))
             case.save(update_fields=["escalation_level", "due_at", "updated_at"])
             level = levels[case.escalation_level]
-            CaseNote.objects.create(case=case, author=None, author_label="system", text=_("Deadline passed: escalated to the %(level)s.") % {"level": level.replace("_", " ").lower()})
+            CaseNote.objects.create(
+                case=case, kind=NoteKind.SYSTEM, author=None, author_label="system", text=_("Deadline passed: escalated to the %(level)s.") % {"level": level.replace("_", " ").lower()}
+            )
             audit_record(actor=None, action="cases.escalated", target=case, summary={"level": level, "office": case.office.code})
             if case.office.email:
                 message_enqueue(
@@ -410,11 +705,14 @@ def referral_create(*, actor, case_id, partner_id, shared_fields: list[str], ove
         )
     try:
         with transaction.atomic():
-            referral = Referral.objects.create(case=case, partner=partner, basis=basis, override_reason=override_reason if basis == ReferralBasis.VITAL_INTEREST else "", shared_fields=fields, referred_by=actor)
+            referral = Referral.objects.create(
+                case=case, partner=partner, basis=basis, override_reason=override_reason if basis == ReferralBasis.VITAL_INTEREST else "", shared_fields=fields, referred_by=actor
+            )
     except IntegrityError as exc:
         raise Conflict(_("This case is already referred to this partner.")) from exc
     CaseNote.objects.create(
         case=case,
+        kind=NoteKind.SYSTEM,
         author=actor,
         author_label=actor_label(actor),
         text=_("Referred to %(partner)s (%(basis)s); shared: %(fields)s.") % {"partner": partner.name, "basis": ReferralBasis(basis).label, "fields": ", ".join(fields)}

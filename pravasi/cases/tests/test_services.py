@@ -144,7 +144,9 @@ def _case_about_a_registered_person():
     from pravasi.registry.services import passport_record, person_register
 
     user = user_with_role(Role.EMIGRANT)
-    person = person_register(actor=user, user=user, data={"given_name": "Anitha", "family_name": "Varghese", "sex": "F", "date_of_birth": "1991-03-14", "state_of_origin": "IN-KL", "residence_country": "AE"})
+    person = person_register(
+        actor=user, user=user, data={"given_name": "Anitha", "family_name": "Varghese", "sex": "F", "date_of_birth": "1991-03-14", "state_of_origin": "IN-KL", "residence_country": "AE"}
+    )
     today = timezone.localdate()
     passport_record(actor=user, person=person, data={"passport_number": "J8369854", "issue_date": (today - timedelta(days=300)).isoformat(), "expiry_date": (today + timedelta(days=3000)).isoformat()})
     return services.case_file(actor=None, kind="GRIEVANCE", data=grievance(person_passport="J8369854")), person, user
@@ -168,7 +170,9 @@ def test_referral_needs_consent_or_a_recorded_override():
     consent_set(actor=user, person=person, purpose=ConsentPurpose.PARTNER_SHARING, given=True, partner=iom, agreement_reference="DSA-2026-01")
     referral = services.referral_create(actor=people["mission"], case_id=case.id, partner_id=iom.id, shared_fields=["person_name", "where"])
     assert referral.basis == ReferralBasis.CONSENT and referral.shared_fields == ["person_name", "where"]
-    override = services.referral_create(actor=people["mission"], case_id=case.id, partner_id=ngo.id, shared_fields=["person_name"], override_reason="Detained without food; the partner's lawyer can reach her today.")
+    override = services.referral_create(
+        actor=people["mission"], case_id=case.id, partner_id=ngo.id, shared_fields=["person_name"], override_reason="Detained without food; the partner's lawyer can reach her today."
+    )
     assert override.basis == ReferralBasis.VITAL_INTEREST
     assert any("Override" in n.text for n in case.notes.all())
     analyst = user_with_role(Role.PARTNER_ANALYST, organisation=ngo)
