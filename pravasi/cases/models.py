@@ -78,8 +78,13 @@ class Case(BaseModel):
 
     class Meta:
         ordering = ["priority", "filed_at"]
+        # The queues read open cases in (priority, filed_at) order, for an office or for all, by category
+        # or not: one partial index per shape stops each page after its rows (bench/cases.py).
         indexes = [
-            models.Index(fields=["office", "status", "priority", "filed_at"], name="case_office_queue"),
+            models.Index(fields=["office", "priority", "filed_at"], condition=Q(status__in=["OPEN", "IN_PROGRESS"]), name="case_open_office_queue"),
+            models.Index(fields=["office", "category", "priority", "filed_at"], condition=Q(status__in=["OPEN", "IN_PROGRESS"]), name="case_open_office_category"),
+            models.Index(fields=["priority", "filed_at"], condition=Q(status__in=["OPEN", "IN_PROGRESS"]), name="case_open_queue"),
+            models.Index(fields=["category", "priority", "filed_at"], condition=Q(status__in=["OPEN", "IN_PROGRESS"]), name="case_open_category_queue"),
             models.Index(fields=["status", "due_at"], name="case_escalation_due"),
         ]
         constraints = [

@@ -8,12 +8,15 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from pravasi.accounts.models import Office, Organisation
+from pravasi.accounts.roles import OfficeKind, OrganisationKind
 from pravasi.policy.selectors import policy
 
-from . import policies
+from . import labels, policies
 from .models import Case, CaseNote, CaseStatus
 
 OPEN = [CaseStatus.OPEN, CaseStatus.IN_PROGRESS]
+PERSONAL_FIELDS = ("filer_name", "filer_phone", "filer_email", "person_name", "person_passport", "where", "description", "resolution")
 AGE_BUCKETS = [(0, 2), (3, 7), (8, 15), (16, 30), (31, None)]
 
 
@@ -23,12 +26,26 @@ def cases_for(*, actor) -> QuerySet[Case]:
     return Case.objects.filter(office_id__in=policies.handling_offices(actor)).select_related("office")
 
 
-def queue_for(*, actor, category: str = "") -> QuerySet[Case]:
-    """Open cases of the actor's offices: mortal remains first, then by priority and age."""
+def queue_for(*, actor, category: str = "", rag: str = "", now: datetime | None = None) -> QuerySet[Case]:
+    """Open cases of the actor's offices, optionally of one category or one red-amber-green state:
+    mortal remains first, then by priority and age."""
     qs = cases_for(actor=actor).filter(status__in=OPEN)
     if category:
         qs = qs.filter(category=category)
-    return qs.order_by("priority", "filed_at")
+    if rag:
+        qs = qs.filter(_rag_conditions(now or timezone.now())[rag])
+    # The queue shows no personal data: leave the encrypted columns unread (and undecrypted).
+    return qs.defer(*PERSONAL_FIELDS).order_by("priority", "filed_at")
+
+
+def transfer_offices(*, exclude_id=None) -> QuerySet[Office]:
+    """Where a case can be transferred: any Mission, PoE office or the PGE (the helpline takes no cases)."""
+    offices = Office.objects.exclude(kind=OfficeKind.OWRC).order_by("kind", "name")
+    return offices.exclude(id=exclude_id) if exclude_id else offices
+
+
+def referral_partners() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind=OrganisationKind.PARTNER).order_by("name")
 
 
 def cases_filed_by(*, actor) -> QuerySet[Case]:
@@ -36,6 +53,11 @@ def cases_filed_by(*, actor) -> QuerySet[Case]:
     if not getattr(actor, "is_authenticated", False):
         return Case.objects.none()
     return Case.objects.filter(filed_by=actor).select_related("office").order_by("-filed_at")
+
+
+def case_for_code_holder(case_id) -> Case | None:
+    """The one case a filer opened with a valid one-time code (the caller keeps that grant in the session)."""
+    return Case.objects.select_related("office").filter(id=case_id).first()
 
 
 def filer_notes(case: Case) -> QuerySet[CaseNote]:
@@ -75,12 +97,12 @@ def dashboard(*, actor, now: datetime | None = None, weeks: int = 12) -> dict:
             cond &= Q(filed_at__gt=now - timedelta(days=high + 1))
         ageing_filters[f"{low}-{high}" if high is not None else f"{low}+"] = Count("id", filter=cond)
     ageing = open_cases.aggregate(**ageing_filters)
-    labels = {c["code"]: c["label"] for c in policy("GRIEVANCE_CATEGORIES")}
-    by_category = [(row["category"], labels.get(row["category"], row["category"]), row["n"]) for row in open_cases.values("category").annotate(n=Count("id")).order_by("-n", "category")]
+    by_category = [(row["category"], labels.category_label(row["category"]), row["n"]) for row in open_cases.values("category").annotate(n=Count("id")).order_by("-n", "category")]
     since = now - timedelta(weeks=weeks)
     filed = {row["week"].date(): row["n"] for row in mine.filter(filed_at__gte=since).annotate(week=TruncWeek("filed_at")).values("week").annotate(n=Count("id"))}
     closed = {row["week"].date(): row["n"] for row in mine.filter(closed_at__gte=since).annotate(week=TruncWeek("closed_at")).values("week").annotate(n=Count("id"))}
-    start = (now - timedelta(weeks=weeks - 1)).date()
+    # Weeks are truncated in the local time zone by the database, so the first week is counted from the local date too.
+    start = timezone.localtime(now - timedelta(weeks=weeks - 1)).date()
     start -= timedelta(days=start.weekday())
     trend = [(start + timedelta(weeks=i), filed.get(start + timedelta(weeks=i), 0), closed.get(start + timedelta(weeks=i), 0)) for i in range(weeks)]
     return {"rag": rag, "ageing": ageing, "categories": by_category, "trend": trend, "open": sum(rag.values())}

@@ -33,7 +33,7 @@ from pravasi.registry.models import Passport
 from pravasi.registry.mrz import normalise_passport_number
 from pravasi.registry.selectors import passport_index
 
-from . import policies
+from . import labels, policies
 from .models import (
     AssistanceKind,
     Case,
@@ -83,16 +83,22 @@ def route(*, country: str, category: str, agent: Licence | None) -> Office:
     return office
 
 
-def sla_days(category: str) -> int:
-    return int(categories().get(category, categories()["OTHER"])["sla_days"])
+def sla_table() -> dict[str, int]:
+    """Days per escalation level, by category (read once for a page of cases)."""
+    return {code: int(item["sla_days"]) for code, item in categories().items()}
 
 
-def rag(case: Case, now: datetime | None = None) -> str:
+def sla_days(category: str, table: dict[str, int] | None = None) -> int:
+    table = table or sla_table()
+    return table.get(category, table["OTHER"])
+
+
+def rag(case: Case, now: datetime | None = None, table: dict[str, int] | None = None) -> str:
     """Red, amber or green from the case's age against its category's service level."""
     if case.status == CaseStatus.CLOSED:
         return "CLOSED"
     now = now or timezone.now()
-    level = timedelta(days=sla_days(case.category))
+    level = timedelta(days=sla_days(case.category, table))
     elapsed = now - (case.due_at - level)
     if case.escalation_level > 0 or elapsed >= level:
         return "RED"
@@ -298,14 +304,15 @@ def status_code_send(*, tracking_number: str, contact: str, source_ip=None) -> N
         raise RateLimited(_("Too many requests from this connection. Wait ten minutes and try again."))
     case = Case.objects.filter(tracking_number=(tracking_number or "").strip()).first()
     wanted = _normalised(contact)
-    if case is None or not wanted or wanted not in (case.filer_phone, case.filer_email):
+    # E-mail addresses are compared without regard to case: people type them differently each time.
+    if case is None or not wanted or wanted.lower() not in (case.filer_phone, case.filer_email.lower()):
         return
     code = f"{secrets.randbelow(10**6):06d}"
     CaseAccessCode.objects.create(case=case, code_hash=_code_hash(case.id, code), expires_at=timezone.now() + timedelta(minutes=CODE_MINUTES))
     channel = "EMAIL" if "@" in wanted else "SMS"
     message_enqueue(
         channel=channel,
-        recipient=wanted,
+        recipient=case.filer_email if channel == "EMAIL" else case.filer_phone,
         subject=_("Pravasi: your code"),
         body=_("Your code to see case %(number)s is %(code)s. It expires in %(minutes)s minutes.") % {"number": case.tracking_number, "code": code, "minutes": CODE_MINUTES},
         purpose="cases.code",
@@ -425,7 +432,9 @@ def case_rate(*, case: Case, rating: int) -> Case:
         raise Conflict(_("A case is rated once it is closed."))
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise ValidationFailed.on("rating", _("Choose from 1 (not satisfied) to 5 (fully satisfied)."))
-    Case.objects.filter(id=case.id).update(satisfaction=rating)
+    if not Case.objects.filter(id=case.id, satisfaction__isnull=True).update(satisfaction=rating):
+        raise Conflict(_("This case is already rated. Thank you."))
+    audit_record(actor=None, action="cases.rated", target=case, summary={"rating": rating})
     case.satisfaction = rating
     return case
 
@@ -445,7 +454,11 @@ def case_reopen(*, case: Case, reason: str, now: datetime | None = None) -> Case
         locked.escalation_level = 0
         locked.due_at = now + timedelta(days=sla_days(locked.category))
 
-    return transition(obj=case, workflow=CASE, target=CaseStatus.IN_PROGRESS, actor=None, capacities={FILER}, expected=CaseStatus.CLOSED, note=reason, apply=record)
+    reopened = transition(obj=case, workflow=CASE, target=CaseStatus.IN_PROGRESS, actor=None, capacities={FILER}, expected=CaseStatus.CLOSED, note=reason, apply=record)
+    CaseNote.objects.create(case=reopened, kind=NoteKind.FILER, author_label=_("The filer"), text=_("Asked to reopen: %(reason)s") % {"reason": reason}, shared=True)
+    audit_record(actor=None, action="cases.reopened", target=reopened, summary={"office": reopened.office.code, "times": reopened.reopened_count})
+    transaction.on_commit(lambda: _tell_office(reopened, _("The filer reopened case %(number)s.") % {"number": reopened.tracking_number}, key=f"reopen:{reopened.reopened_count}"))
+    return reopened
 
 
 @transaction.atomic
@@ -481,12 +494,14 @@ def filer_info_add(*, actor, case: Case, text: str, files=None, source_ip=None) 
     return note
 
 
-def case_document_for(*, actor, document_id) -> CaseDocument:
-    """An attachment, for the handling office (its reading is audited by the caller's view)."""
+def case_document_for(*, actor, document_id, source_ip=None) -> CaseDocument:
+    """An attachment, for the handling office; every reading is audited, and logged on the person when linked."""
     document = CaseDocument.objects.select_related("case").filter(id=document_id).first()
     if document is None or HANDLER not in policies.case_capacities(actor, document.case):
         raise NotFound(_("No such document, or it is not yours to read."))
-    audit_record(actor=actor, action="cases.document_read", target=document.case, summary={"document": str(document.id)})
+    audit_record(actor=actor, action="cases.document_read", target=document.case, summary={"document": str(document.id)}, source_ip=source_ip)
+    if document.case.person_id:
+        pii_access_record(actor=actor, person_id=document.case.person_id, purpose="case-document", source_ip=source_ip)
     return document
 
 
@@ -591,7 +606,7 @@ def pbby_claim_start(*, actor, case_id, policy_id, kind: str, source_ip=None) ->
             "A claim (%(kind)s) was started on policy %(number)s by %(office)s. Open the claims list in the workspace."
         ) % {"kind": ClaimKind(kind).label, "number": held.number, "office": case.office.name}
 
-    transaction.on_commit(lambda: message_to_users(staff, compose, purpose="cases.pbby_claim", key=f"pbby-claim:{claim.id}"))
+    transaction.on_commit(lambda: message_to_users(users=staff, compose=compose, purpose="cases.pbby_claim", key=f"pbby-claim:{claim.id}"))
     return claim
 
 
@@ -669,7 +684,7 @@ def cases_escalate(*, now: datetime | None = None) -> int:
 
 # --- referrals ---------------------------------------------------------------------------------------
 
-SHAREABLE = {"person_name": "Name", "where": "Where the person is", "description": "What happened", "filer_phone": "Filer's phone", "country": "Country"}
+SHAREABLE = labels.SHAREABLE
 
 
 def _consented(case: Case, partner_id) -> bool:
@@ -724,7 +739,20 @@ def referral_create(*, actor, case_id, partner_id, shared_fields: list[str], ove
 
 
 def referrals_for_partner(*, actor):
-    return Referral.objects.filter(partner_id__in=policies.partner_organisations(actor)).select_related("case")
+    return Referral.objects.filter(partner_id__in=policies.partner_organisations(actor)).select_related("case", "case__office")
+
+
+def referral_view(*, actor, referral_id, source_ip=None) -> tuple[Referral, list[tuple[str, str]]]:
+    """A referral for the partner it was sent to, with only the details that were shared (field, value).
+    Each reading is audited, and logged on the person when the case is linked to the registry."""
+    referral = referrals_for_partner(actor=actor).filter(id=referral_id).first()
+    if referral is None:
+        raise NotFound(_("No such referral for your organisation."))
+    shared = [(field, getattr(referral.case, field, "") or "") for field in referral.shared_fields if field in SHAREABLE]
+    audit_record(actor=actor, action="cases.referral_viewed", target=referral.case, summary={"referral": str(referral.id), "fields": [f for f, _v in shared]}, source_ip=source_ip)
+    if referral.case.person_id:
+        pii_access_record(actor=actor, person_id=referral.case.person_id, purpose="referral", source_ip=source_ip)
+    return referral, shared
 
 
 @transaction.atomic
