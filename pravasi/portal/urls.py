@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import clearance_ec_views, clearance_views, licensing_views, views
+from . import cases_views, clearance_ec_views, clearance_views, licensing_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -34,4 +34,18 @@ urlpatterns = [
     path("blacklist/", licensing_views.blacklist, name="blacklist"),
     path("illegal-agents/", licensing_views.illegal_agents, name="illegal_agents"),
     path("clearance/do-i-need-it/", clearance_views.clearance_check, name="clearance_check"),
+    # Grievances and reports of what happened to an emigrant; the filer follows the case by code or profile
+    path("grievance/", cases_views.grievance_file, name="grievance_file"),
+    path("report/", cases_views.eventuality_report, name="eventuality_report"),
+    path("case/filed/", cases_views.case_filed, name="case_filed"),
+    path("case/", cases_views.case_status, name="case_status"),
+    path("case/view/", cases_views.case_view, name="case_view"),
+    path("case/view/add/", cases_views.case_act, {"action": "add"}, name="case_add"),
+    path("case/view/reopen/", cases_views.case_act, {"action": "reopen"}, name="case_reopen"),
+    path("case/view/rate/", cases_views.case_act, {"action": "rate"}, name="case_rate"),
+    path("profile/cases/", cases_views.my_cases, name="my_cases"),
+    path("profile/cases/<uuid:case_id>/", cases_views.my_case, name="my_case"),
+    path("profile/cases/<uuid:case_id>/add/", cases_views.my_case_act, {"action": "add"}, name="my_case_add"),
+    path("profile/cases/<uuid:case_id>/reopen/", cases_views.my_case_act, {"action": "reopen"}, name="my_case_reopen"),
+    path("profile/cases/<uuid:case_id>/rate/", cases_views.my_case_act, {"action": "rate"}, name="my_case_rate"),
 ]
