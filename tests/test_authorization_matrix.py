@@ -15,11 +15,13 @@ from django.utils import timezone
 from pravasi.accounts.models import Organisation
 from pravasi.accounts.roles import OfficeKind, Role
 from pravasi.accounts.tests.factories import login_verified, office_for, user_with_role
+from pravasi.cases import services as case_services
+from pravasi.cases.models import Case, CaseStatus
 from pravasi.clearance import services as clearance_services
 from pravasi.clearance.tests.factories import ec_files
 from pravasi.licensing import services as licensing_services
 from pravasi.licensing.models import ApplicationKind, BlacklistEntry, Licence, LicenceKind
-from pravasi.licensing.tests.factories import rc_data, rc_files, scrutinised
+from pravasi.licensing.tests.factories import PDF, rc_data, rc_files, scrutinised
 from pravasi.registry.importer import import_job_create, import_template_csv
 from pravasi.registry.models import ConsentPurpose
 from pravasi.registry.services import passport_record, person_register
@@ -51,7 +53,36 @@ def world(django_capture_on_commit_callbacks, settings, tmp_path):
         job = import_job_create(actor=users[Role.MISSION_OFFICER], office=mission, uploaded_file=SimpleUploadedFile("drive.csv", (import_template_csv() + SHEET_ROW).encode()))
     licensing = _licensing_world(users)
     clearance = _clearance_world(users, own, mission, licensing["licence"])
-    return {"users": users, "person": person, "own": own, "job": job, "receipt": own.consents.first(), **licensing, **clearance}
+    cases = _cases_world(users)
+    return {"users": users, "person": person, "own": own, "job": job, "receipt": own.consents.first(), **licensing, **clearance, **cases}
+
+
+def _cases_world(users):
+    """A grievance about a worker in the UAE, filed by her father with an attachment (routed to the Mission),
+    referred to the partner organisation on a recorded vital-interest override."""
+    case = case_services.case_file(
+        actor=None,
+        kind="GRIEVANCE",
+        data={
+            "category": "WORKER_ABUSE",
+            "country": "AE",
+            "filer_name": "Joseph Kurian",
+            "filer_relation": "Father",
+            "filer_phone": "+919847055501",
+            "person_name": "Mary Kurian",
+            "description": "She says the employer locks her in and has taken her phone twice.",
+        },
+        files=[SimpleUploadedFile("statement.pdf", PDF)],
+    )
+    partner = users[Role.PARTNER_ANALYST].memberships.get().organisation
+    referral = case_services.referral_create(
+        actor=users[Role.MISSION_OFFICER],
+        case_id=case.id,
+        partner_id=partner.id,
+        shared_fields=["person_name", "where"],
+        override_reason="Locked in by the employer; the shelter must reach her today.",
+    )
+    return {"case": case, "case_document": case.documents.get(), "referral": referral}
 
 
 def _clearance_world(users, own, mission, rc):
@@ -118,6 +149,27 @@ def urls(world):
         (reverse("admin:accounts_office_changelist"), {Role.ADMINISTRATOR}),
         *licensing_urls(world),
         *clearance_urls(world),
+        *cases_urls(world),
+    ]
+
+
+def cases_urls(world):
+    case, document, referral = world["case"].id, world["case_document"].id, world["referral"].id
+    handlers = {Role.MISSION_OFFICER, Role.PGE_OFFICER}
+    return [
+        (reverse("workspace:cases_queue"), OFFICIALS),
+        (reverse("workspace:cases_dashboard"), OFFICIALS),
+        (reverse("workspace:cases_complaints"), {Role.PGE_OFFICER}),
+        (reverse("workspace:cases_case", args=[case]), handlers),
+        (reverse("workspace:cases_document", args=[document]), handlers),
+        (reverse("workspace:cases_helpline"), {Role.OWRC_AGENT}),
+        (reverse("workspace:cases_referrals"), {Role.PARTNER_ANALYST}),
+        (reverse("workspace:cases_referral", args=[referral]), {Role.PARTNER_ANALYST}),
+        (reverse("workspace:cases_claims"), {Role.INSURER_STAFF}),
+        (reverse("portal:grievance_file"), EVERYONE),
+        (reverse("portal:eventuality_report"), EVERYONE),
+        (reverse("portal:case_status"), EVERYONE),
+        (reverse("portal:my_cases"), {Role.EMIGRANT}),
     ]
 
 
@@ -216,3 +268,18 @@ def test_licensing_decisions_are_refused_to_all_but_the_pge(client, world, role)
     assert response.status_code in (302, 400, 403, 404)
     if role != Role.MISSION_OFFICER:
         assert BlacklistEntry.objects.count() == before
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r not in (Role.MISSION_OFFICER, Role.PGE_OFFICER)] + ["ANONYMOUS"])
+def test_case_actions_are_refused_to_all_but_the_handling_office(client, world, role):
+    """Only the Mission handling the case (and the PGE) note, message, transfer, refer or close it: nothing changes for anyone else."""
+    if role != "ANONYMOUS":
+        login_verified(client, world["users"][role])
+    case = world["case"]
+    notes = case.notes.count()
+    text = {"text": "A probe note long enough.", "resolution": "Probe resolution.", "reason": "Probe reason.", "office": str(case.office_id)}
+    for name in ("cases_take_up", "cases_note", "cases_message", "cases_transfer", "cases_close", "cases_refer"):
+        response = client.post(reverse(f"workspace:{name}", args=[case.id]), text)
+        assert response.status_code in (302, 403, 404), (name, response.status_code)
+    case = Case.objects.get(id=case.id)
+    assert case.status == CaseStatus.OPEN and case.office_id == world["case"].office_id and case.notes.count() == notes

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from pravasi.accounts import policies as account_policies
 from pravasi.accounts.roles import ORGANISATION_ROLES
 from pravasi.accounts.selectors import active_memberships, is_restricted_user, is_verified
+from pravasi.cases import policies as case_policies
 from pravasi.clearance import policies as clearance_policies
 from pravasi.core.errors import NotAllowed
 from pravasi.licensing import policies as licensing_policies
@@ -38,6 +39,11 @@ class WorkspaceAccess:
     clearance_oversight: bool = False
     demands: bool = False
     pbby: bool = False
+    cases: bool = False
+    cases_pge: bool = False
+    cases_helpline: bool = False
+    cases_referrals: bool = False
+    cases_claims: bool = False
 
     @property
     def exact_lookup_only(self) -> bool:
@@ -63,6 +69,7 @@ def access_for(user) -> WorkspaceAccess:
     if not (is_restricted_user(user) and is_verified(user)):
         return WorkspaceAccess()
     browse = registry_policies.can_browse_registry(user)
+    insurer = clearance_policies.insurer_of(user)
     return WorkspaceAccess(
         workspace=True,
         registry_search=registry_policies.can_lookup_exact(user),
@@ -82,7 +89,12 @@ def access_for(user) -> WorkspaceAccess:
         clearance_apply=clearance_policies.can_apply(user),
         clearance_oversight=clearance_policies.can_oversee(user),
         demands=clearance_policies.can_raise_demand(user) or bool(clearance_policies.mission_offices(user)),
-        pbby=clearance_policies.insurer_of(user) is not None,
+        pbby=insurer is not None,
+        cases=bool(case_policies.handling_offices(user)) or case_policies.is_pge(user),
+        cases_pge=case_policies.is_pge(user),
+        cases_helpline=case_policies.is_helpline_agent(user),
+        cases_referrals=bool(case_policies.partner_organisations(user)),
+        cases_claims=insurer is not None,
     )
 
 

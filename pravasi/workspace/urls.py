@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from . import cases_partner_views as case_partners
+from . import cases_views as cases
 from . import clearance_views as clearance
 from . import licensing_views as licensing
 from . import views
@@ -74,4 +76,25 @@ urlpatterns = [
     path("clearance/pbby/", clearance.pbby, name="clearance_pbby"),
     path("clearance/pbby/validate/", clearance.pbby_validate, name="clearance_pbby_validate"),
     path("clearance/pbby/<uuid:policy_id>/cancel/", clearance.pbby_cancel, name="clearance_pbby_cancel"),
+    # Cases: grievances and eventualities for the handling office and the PGE; the helpline; partners and insurers.
+    path("cases/", cases.queue, name="cases_queue"),
+    path("cases/dashboard/", cases.dashboard, name="cases_dashboard"),
+    path("cases/complaints/", cases.complaints, name="cases_complaints"),
+    path("cases/<uuid:case_id>/", cases.case_detail, name="cases_case"),
+    path("cases/<uuid:case_id>/take-up/", cases.case_take_up, name="cases_take_up"),
+    path("cases/<uuid:case_id>/note/", cases.case_note, name="cases_note"),
+    path("cases/<uuid:case_id>/message/", cases.case_message, name="cases_message"),
+    path("cases/<uuid:case_id>/transfer/", cases.case_transfer, name="cases_transfer"),
+    path("cases/<uuid:case_id>/close/", cases.case_close, name="cases_close"),
+    path("cases/<uuid:case_id>/verify/", cases.case_verify, name="cases_verify"),
+    path("cases/<uuid:case_id>/assistance/", cases.case_assistance, name="cases_assistance"),
+    path("cases/<uuid:case_id>/family/", cases.case_family, name="cases_family"),
+    path("cases/<uuid:case_id>/claim/", cases.case_claim, name="cases_claim"),
+    path("cases/<uuid:case_id>/refer/", cases.case_refer, name="cases_refer"),
+    path("cases/documents/<uuid:document_id>/", cases.document_download, name="cases_document"),
+    path("cases/helpline/", case_partners.helpline, name="cases_helpline"),
+    path("cases/referrals/", case_partners.referrals, name="cases_referrals"),
+    path("cases/referrals/<uuid:referral_id>/", case_partners.referral_detail, name="cases_referral"),
+    path("cases/claims/", case_partners.claims, name="cases_claims"),
+    path("cases/claims/<uuid:claim_id>/decide/", case_partners.claim_decide, name="cases_claim_decide"),
 ]
