@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from pravasi.accounts.models import Membership, Office, Organisation, User
 from pravasi.accounts.roles import OfficeKind, OrganisationKind, Role
+from pravasi.cases.demo import ANITHA_MOBILE, seed_cases_demo
 from pravasi.clearance.demo import DEMO_EXIT_CHECK_KEY, seed_clearance_demo
 from pravasi.licensing.demo import seed_licensing_demo
 from pravasi.registry.models import ConsentPurpose, ConsentRecord, Person
@@ -71,8 +72,10 @@ class Command(BaseCommand):
             organisations = {code: Organisation.objects.get(kind=kind, name=name) for code, kind, name, _country in ORGANISATIONS}
             seed_licensing_demo(organisations=organisations)
             seed_clearance_demo()
+            case_number = seed_cases_demo()
         self.stdout.write(("Demo data loaded." if created else "Demo data already present: nothing changed.") + "\n")
         self._print_logins()
+        self.stdout.write(f"Demo case {case_number}: follow it at /case/ with the mobile {ANITHA_MOBILE}; the one-time code is in the outbox (/workspace/outbox/, as admin).\n")
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="allow outside debug mode (tests)")
