@@ -31,6 +31,7 @@ EMIGRANT_PAGES = [
     "/profile/consents/",
     "/profile/my-data/",
     "/profile/close/",
+    "/profile/cases/",
     "/register/passport/",
     "/register/emergency/",
     "/register/family/",
@@ -177,3 +178,41 @@ def test_clearance_pages(new_page, live_server, viewport, settings, tmp_path):
         if name == "poe" and width == PHONE["width"]:
             desk.goto(live_server.url + "/workspace/clearance/queue/")
             shot(desk, "clearance-queue-poe-phone")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_cases_pages(new_page, live_server, viewport, settings, tmp_path):
+    """Every case page as the public, the filer, the Mission, the PGE, the helpline, the partner and the insurer see it."""
+    from pravasi.cases import services
+    from pravasi.cases.tests.test_services import grievance
+    from pravasi.clearance.tests.factories import make_world
+
+    settings.MEDIA_ROOT = tmp_path
+    world = make_world()
+    people = licensing_factories.officials()
+    width = viewport["width"]
+    case = services.case_file(actor=None, kind="GRIEVANCE", data=grievance(), files=[SimpleUploadedFile("pay.pdf", licensing_factories.PDF)])
+    death = services.case_file(actor=None, kind="EVENTUALITY", data=grievance(category="", eventuality="DEATH", filer_relation="Brother"))
+    partner_user = user_with_role(Role.PARTNER_ANALYST)
+    referral = services.referral_create(actor=people["mission"], case_id=case.id, partner_id=partner_user.memberships.get().organisation_id, shared_fields=["person_name", "where"], override_reason="She is locked in and must be reached by the shelter today.")
+    page = new_page(viewport=viewport)
+    for path in ["/grievance/", "/report/", "/case/", "/case/?step=open"]:
+        check(page, live_server.url + path, f"{path} ({width} px)")
+    for name, user, paths in (
+        ("mission", people["mission"], ["/workspace/cases/", f"/workspace/cases/{case.id}/", f"/workspace/cases/{death.id}/", "/workspace/cases/dashboard/"]),
+        ("pge", people["pge"], ["/workspace/cases/complaints/", "/workspace/cases/dashboard/"]),
+        ("helpline", user_with_role(Role.OWRC_AGENT), ["/workspace/cases/helpline/"]),
+        ("partner", partner_user, ["/workspace/cases/referrals/", f"/workspace/cases/referrals/{referral.id}/"]),
+        ("insurer", world.insurer_user, ["/workspace/cases/claims/"]),
+    ):
+        desk = new_page(viewport=viewport)
+        user.username = f"{name}.cases.{width}"
+        user.set_password(PASSWORD)
+        user.save(update_fields=["username", "password"])
+        enrol_totp(user)
+        sign_in(desk, live_server.url, user.username, user)
+        for path in paths:
+            check(desk, live_server.url + path, f"{path} as {name} ({width} px)")
+        if name == "mission":
+            desk.goto(live_server.url + "/workspace/cases/dashboard/")
+            shot(desk, f"cases-dashboard-{width}")
