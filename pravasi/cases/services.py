@@ -168,12 +168,7 @@ def _attach(case: Case, checked: list, *, actor, from_filer: bool) -> None:
         CaseDocument.objects.create(
             case=case,
             from_filer=from_filer,
-            original_name=upload.name,
-            content_type=upload.content_type,
-            size=upload.size,
-            sha256=upload.sha256,
-            storage_name=uploads.store(upload),
-            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            **uploads.stored_file_fields(upload, actor=actor),
         )
 
 

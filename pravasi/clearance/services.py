@@ -308,12 +308,7 @@ def _store(application, checked, actor) -> None:
         ClearanceDocument.objects.create(
             application=application,
             kind=kind,
-            original_name=upload.name,
-            content_type=upload.content_type,
-            size=upload.size,
-            sha256=upload.sha256,
-            storage_name=uploads.store(upload),
-            uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            **uploads.stored_file_fields(upload, actor=actor),
         )
 
 

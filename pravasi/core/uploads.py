@@ -80,6 +80,18 @@ def store(upload: CheckedUpload) -> str:
     return storage_name
 
 
+def stored_file_fields(upload: CheckedUpload, *, actor) -> dict:
+    """Stores the bytes and returns the StoredFile fields of a record that points at them."""
+    return {
+        "original_name": upload.name,
+        "content_type": upload.content_type,
+        "size": upload.size,
+        "sha256": upload.sha256,
+        "storage_name": store(upload),
+        "uploaded_by": actor if getattr(actor, "is_authenticated", False) else None,
+    }
+
+
 def read_stored(storage_name: str) -> bytes:
     path = (_root() / storage_name).resolve()
     if _root().resolve() not in path.parents or not path.is_file():

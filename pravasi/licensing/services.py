@@ -183,12 +183,7 @@ def _store_documents(*, organisation: Organisation, application: Application | N
                 organisation=organisation,
                 application=application,
                 kind=kind,
-                original_name=upload.name,
-                content_type=upload.content_type,
-                size=upload.size,
-                sha256=upload.sha256,
-                storage_name=uploads.store(upload),
-                uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+                **uploads.stored_file_fields(upload, actor=actor),
                 internal=internal,
             )
         )
