@@ -2,67 +2,63 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pravasi_bench_cases .venv/bin/python bench/cases.py --size 500000
 
-Creates and migrates the database when it is missing and loads the reference data. Adds 30 offices (the PGE,
-7 PoE offices, 22 Missions) and writes --size synthetic cases with COPY, in batches, with a progress bar; a
-batch already written is skipped, so an interrupted run resumes and a re-run writes nothing. Runs VACUUM
-(ANALYZE), then times through the project's own code:
+Creates and migrates the database when it is missing and loads the reference data; the figures are those of
+the schema as migrated (its partial indexes on the open cases included: the run stops if one is missing).
+Adds 30 offices (the PGE, 7 PoE offices, 22 Missions) and writes --size synthetic cases with COPY, in batches,
+with a progress bar; a batch already written is skipped, so an interrupted run resumes and a re-run writes
+nothing. Runs VACUUM (ANALYZE), then times through the project's own code:
 
   - the office queue as the workspace's paginator asks for it: cases.selectors.queue_for(actor=...).count()
-    and its first 50 rows materialised (personal fields decrypted), for an officer of the busiest Mission and
-    for a PGE officer (every office); plain, filtered by category, and with the red-amber-green of each row
-    (cases.services.rag) as the queue page shows it;
+    and its first 50 rows materialised (the encrypted personal columns left unread, as the queue defers them),
+    for an officer of the busiest Mission and for a PGE officer (every office); plain, filtered by category,
+    and with what the queue page computes for each row: the service levels read once per page
+    (cases.services.sla_table), then cases.services.rag(case, now, table), the category's label and
+    cases.labels.escalation_label(level, levels) with the escalation levels read once;
   - the public status check: cases.services.status_open(tracking_number=..., code=...) end to end (rate
     limit, the case by tracking number, the code row locked, HMAC compare, the code marked used, commit)
     with a valid fresh one-time code each time, and with a wrong code.
 
 Prints p50/p95/p99 in milliseconds, a Markdown table and whether the targets hold (queue p95 <= 150 ms,
-status check p95 <= 50 ms); --explain prints EXPLAIN ANALYZE of the statements of the slowest calls.
---indexes proposed adds the partial indexes on open cases that the queue needs at this size (PROPOSED_INDEXES
-below, not in the migrations); the default, schema, removes them so the figures are the schema's. Use a
-dedicated database: the benchmark adds offices, officials, cases, access codes and those indexes to it.
+status check p95 <= 50 ms); --explain prints EXPLAIN ANALYZE of the statements of the slowest calls. Use a
+dedicated database: the benchmark adds offices, officials, cases and access codes to it.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
 import os
 import random
-import re
 import statistics
 import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from harness import (
+    anchor,
+    configure_environment,
+    copy_batches,
+    cumulative,
+    ensure_official,
+    explain_call,
+    load_average,
+    migrate_and_load,
+    pick,
+    print_table,
+    print_targets,
+    record,
+    run_parts,
+    server_version,
+    setup_django,
+    shown_url,
+    timed,
+)
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/pravasi_bench_cases"
 TARGETS_MS = {"queue": 150.0, "status": 50.0}
 TRACKING_PREFIX = "9"  # bench cases are 9xxx-xxxx-xxxx, numbered; real ones are random
 YEARS = 3
-
-
-def _registry_bench():
-    """The registry benchmark's helpers (database creation, percentiles), loaded from the file beside this one."""
-    spec = importlib.util.spec_from_file_location("bench_registry", Path(__file__).with_name("registry.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-registry_bench = _registry_bench()
-percentiles, timed, ensure_database = registry_bench.percentiles, registry_bench.timed, registry_bench.ensure_database
-
-
-def configure_environment() -> str:
-    url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench/cases.py measures PostgreSQL: set DATABASE_URL to a dedicated PostgreSQL database.")
-    registry_bench.configure_environment()
-    return url
 
 
 # --- what the cases look like ------------------------------------------------------------------------------------
@@ -120,36 +116,6 @@ CATEGORIES = [
 EVENTUALITY_SHARE_OF_OTHER = 0.3  # injuries, illness, detention reported as eventualities land in OTHER
 CHANNELS = [("WEB", 0.65), ("HELPLINE", 0.25), ("PROFILE", 0.10)]
 OPEN_SPLIT = 0.45  # of the cases still open, the share nobody has taken up yet
-# Partial indexes on the open cases that the queue needs at this size (not in the migrations: --indexes proposed
-# adds them to the benchmark database, --indexes schema removes them again). The queue asks for two statuses and
-# orders by (priority, filed_at), which the schema's (office, status, priority, filed_at) cannot return in order.
-OPEN_CASES = "status IN ('OPEN', 'IN_PROGRESS')"
-PROPOSED_INDEXES = {
-    "case_open_office_queue": f"ON cases_case (office_id, priority, filed_at) WHERE {OPEN_CASES}",  # an office's queue
-    "case_open_office_category": f"ON cases_case (office_id, category, priority, filed_at) WHERE {OPEN_CASES}",  # ... by category
-    "case_open_queue": f"ON cases_case (priority, filed_at) WHERE {OPEN_CASES}",  # the PGE's queue
-    "case_open_category_queue": f"ON cases_case (category, priority, filed_at) WHERE {OPEN_CASES}",  # ... by category
-}
-
-
-def _cumulative(table: list[tuple]) -> list[float]:
-    total, out = 0.0, []
-    for row in table:
-        total += row[1]
-        out.append(total)
-    return [c / total for c in out]
-
-
-def _pick(rng: random.Random, table: list[tuple], cumulative: list[float]):
-    x = rng.random()
-    lo, hi = 0, len(cumulative)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if cumulative[mid] < x:
-            lo = mid + 1
-        else:
-            hi = mid
-    return table[min(lo, len(table) - 1)]
 
 
 def tracking(i: int) -> str:
@@ -174,8 +140,8 @@ class Generator:
 
         self.seed, self.now, self.offices, self.categories = seed, now, offices, categories
         self.where = MISSIONS + ELSEWHERE
-        self.where_c, self.category_c, self.channel_c = _cumulative(self.where), _cumulative(CATEGORIES), _cumulative(CHANNELS)
-        self.poe_c = _cumulative([(code, share) for code, _c, _s, share in POE_OFFICES])
+        self.where_c, self.category_c, self.channel_c = cumulative(self.where), cumulative(CATEGORIES), cumulative(CHANNELS)
+        self.poe_c = cumulative([(code, share) for code, _c, _s, share in POE_OFFICES])
         # Pools of real ciphertexts of realistic length (a row is as wide as a real one; encrypting 3 million
         # values one by one would only slow the generation down).
         pool = random.Random(seed)
@@ -195,10 +161,10 @@ class Generator:
         now, span = self.now, YEARS * 365 * 86400
         out = []
         for i in range(start, stop):
-            category = _pick(rng, CATEGORIES, self.category_c)[0]
-            country = _pick(rng, self.where, self.where_c)[0]
+            category = pick(rng, CATEGORIES, self.category_c)[0]
+            country = pick(rng, self.where, self.where_c)[0]
             if category == "RECRUITING_AGENT":
-                office = self.offices[_pick(rng, [(c, 0) for c, *_r in POE_OFFICES], self.poe_c)[0]]
+                office = self.offices[pick(rng, [(c, 0) for c, *_r in POE_OFFICES], self.poe_c)[0]]
             else:
                 office = self.offices.get(country) or self.offices["PGE"]
             kind, eventuality = "GRIEVANCE", ""
@@ -224,7 +190,7 @@ class Generator:
                 status = "OPEN" if rng.random() < OPEN_SPLIT else "IN_PROGRESS"
                 escalation = min(2, int(age_days // sla))
                 due = filed + timedelta(days=sla * (escalation + 1))
-            channel = _pick(rng, CHANNELS, self.channel_c)[0]
+            channel = pick(rng, CHANNELS, self.channel_c)[0]
             stamp = filed.isoformat()
             with_phone = rng.random() < 0.85
             out.append(
@@ -279,23 +245,28 @@ class Bench:
     # --- set-up -------------------------------------------------------------------------------------------------
 
     def prepare(self) -> None:
-        from django.core.management import call_command
         from django.db import connection
 
-        call_command("migrate", verbosity=0, interactive=False)
-        call_command("load_reference_data", verbosity=0)
+        migrate_and_load()
         self.offices = self.ensure_offices()
         generated = self.generate()
         with connection.cursor() as cur:
-            for name, definition in PROPOSED_INDEXES.items():
-                if self.args.indexes == "proposed":
-                    cur.execute(f"CREATE INDEX IF NOT EXISTS {name} {definition}")
-                else:
-                    cur.execute(f"DROP INDEX IF EXISTS {name}")
-            print(f"Indexes: {'the schema plus the proposed ' + ', '.join(PROPOSED_INDEXES) if self.args.indexes == 'proposed' else 'as the migrations make them'}")
+            self.check_indexes(cur)
             print("VACUUM (ANALYZE) of the case tables" if generated else "ANALYZE")
             cur.execute("VACUUM (ANALYZE) cases_case" if generated else "ANALYZE cases_case")
             cur.execute("ANALYZE cases_caseaccesscode")
+
+    def check_indexes(self, cur) -> None:
+        """The figures are the migrated schema's: stop when an index the model declares is missing (a database
+        altered by hand), and name the indexes measured."""
+        from pravasi.cases.models import Case
+
+        cur.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s ORDER BY 1", [Case._meta.db_table])
+        present = [r[0] for r in cur.fetchall()]
+        missing = sorted({index.name for index in Case._meta.indexes} - set(present))
+        if missing:
+            sys.exit(f"The benchmark database lacks the migrations' indexes {missing}: drop it and run again.")
+        print(f"Indexes of {Case._meta.db_table} (as migrated): {', '.join(present)}")
 
     def ensure_offices(self) -> dict[str, str]:
         """country code -> Mission id, PoE code -> office id, and 'PGE'."""
@@ -313,16 +284,6 @@ class Bench:
             ids[code] = str(office.id)
         return ids
 
-    def official(self, username: str, role: str, office_id: str):
-        from pravasi.accounts.models import Membership, User
-
-        user, created = User.objects.get_or_create(username=username, defaults={"display_name": username})
-        if created:
-            user.set_unusable_password()
-            user.save()
-        Membership.objects.get_or_create(user=user, role=role, office_id=office_id)
-        return user
-
     # --- generation ---------------------------------------------------------------------------------------------
 
     def existing_in(self, start: int, stop: int) -> int:
@@ -334,61 +295,35 @@ class Bench:
 
     def generate(self) -> int:
         """Writes the missing batches with COPY, one transaction each; returns how many rows were written."""
-        from django.db import connection, transaction
-        from django.utils import timezone
-        from tqdm import tqdm
-
         from pravasi.cases.models import Case
         from pravasi.cases.services import categories
 
-        size, batch = self.args.size, self.args.batch
+        size = self.args.size
         have = self.existing_in(0, size)
         if have >= size:
             print(f"Cases already generated: {have:,}")
             return 0
         print(f"Generating cases: {have:,} present, {size:,} wanted")
-        # Midnight UTC today unless given: a run resumed the same day writes the same rows.
-        now = datetime.fromisoformat(self.args.anchor) if self.args.anchor else datetime.combine(timezone.now().date(), datetime.min.time())
-        now = now.replace(tzinfo=UTC)
-        generator = Generator(seed=self.args.data_seed, now=now, offices=self.offices, categories={c: (int(v["sla_days"]), int(v["priority"])) for c, v in categories().items()})
-        fields = list(Case._meta.concrete_fields)
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        sql = f"COPY {connection.ops.quote_name(Case._meta.db_table)} ({columns}) FROM STDIN"
-        attnames = [f.attname for f in fields]
-        written, started = 0, time.perf_counter()
-        bar = tqdm(total=size, unit="case", unit_scale=True, desc="cases", smoothing=0.1)
-        for start in range(0, size, batch):
-            stop = min(start + batch, size)
-            present = self.existing_in(start, stop)
-            if present == stop - start:
-                bar.update(stop - start)
-                continue
-            rows = generator.rows(start, stop)
-            missing = set(attnames) - set(rows[0])
-            if missing:
-                sys.exit(f"The generator does not fill {sorted(missing)}: update bench/cases.py for the changed model.")
-            with transaction.atomic(), connection.cursor() as cur:
-                if present:  # a batch half-written: write only what is missing
-                    cur.execute("SELECT tracking_number FROM cases_case WHERE tracking_number >= %s AND tracking_number < %s", [tracking(start), tracking(stop)])
-                    taken = {r[0] for r in cur.fetchall()}
-                    rows = [r for r in rows if r["tracking_number"] not in taken]
-                with cur.copy(sql) as copy:
-                    copy.write("".join("\t".join("\\N" if row[a] is None else row[a] for a in attnames) + "\n" for row in rows))
-            written += len(rows)
-            bar.update(stop - start)
-        bar.close()
-        elapsed = time.perf_counter() - started
+        generator = Generator(seed=self.args.data_seed, now=anchor(self.args.anchor), offices=self.offices, categories={c: (int(v["sla_days"]), int(v["priority"])) for c, v in categories().items()})
+        written, elapsed = copy_batches(
+            Case,
+            size=size,
+            batch=self.args.batch,
+            rows=generator.rows,
+            existing_in=self.existing_in,
+            key="tracking_number",
+            key_of=tracking,
+            unit="case",
+            desc="cases",
+            script="bench/cases.py",
+        )
         print(f"Wrote {written:,} cases in {elapsed:.1f} s ({written / elapsed if elapsed else 0:,.0f} rows/s)")
         return written
 
     # --- measurement ----------------------------------------------------------------------------------------------
 
     def record(self, name: str, samples: list[float], extra: dict | None = None) -> dict:
-        figures = percentiles(samples) | (extra or {})
-        self.rows.append((name, figures))
-        more = "".join(f"  {k} {v}" for k, v in (extra or {}).items())
-        print(f"{name:<60} n={figures['n']:<5} p50 {figures['p50']:7.2f}  p95 {figures['p95']:7.2f}  p99 {figures['p99']:7.2f}  max {figures['max']:7.2f} ms{more}")
-        return figures
+        return record(self.rows, name, samples, extra, width=60)
 
     def busiest_mission(self) -> tuple[str, int]:
         from django.db import connection
@@ -406,25 +341,29 @@ class Bench:
         from pravasi.accounts.models import Office
         from pravasi.accounts.roles import Role
         from pravasi.cases import selectors, services
+        from pravasi.cases.labels import category_label, escalation_label
+        from pravasi.policy.selectors import policy
 
         office_id, waiting = self.busiest_mission()
         mission_office = Office.objects.get(id=office_id)
-        mission = self.official(f"bench-case-{mission_office.code.lower()}", Role.MISSION_OFFICER, office_id)  # one office each
-        pge = self.official("bench-case-pge", Role.PGE_OFFICER, self.offices["PGE"])
+        mission = ensure_official(f"bench-case-{mission_office.code.lower()}", Role.MISSION_OFFICER, office_id)  # one office each
+        pge = ensure_official("bench-case-pge", Role.PGE_OFFICER, self.offices["PGE"])
         total_open = selectors.queue_for(actor=pge).count()
         print(f"\nQueues: {mission_office.name} has {waiting:,} open cases; the PGE sees {total_open:,}")
         n = self.args.queue_repeat
 
         def page(actor, category: str = "", with_rag: bool = False):
             actor.__dict__.pop("_membership_cache", None)  # a request loads the user's memberships afresh
-            qs = selectors.queue_for(actor=actor, category=category)
+            now = timezone.now()
+            qs = selectors.queue_for(actor=actor, category=category, now=now)
             count = qs.count()  # what the paginator asks first
             rows = list(qs[:50])
-            now = timezone.now()
-            for case in rows:  # what the queue page reads of each row
-                _ = (case.office.name, case.filer_name, case.person_name)
+            if with_rag:  # as the queue page: the policy read once per page, not once per row
+                table, levels = services.sla_table(), list(policy("CASE_ESCALATION_LEVELS"))
+            for case in rows:  # what the queue page reads of each row (no personal column: the queue defers them)
+                _ = (case.tracking_number, case.country, case.office.name, (now - case.filed_at).days)
                 if with_rag:
-                    services.rag(case, now)
+                    _ = (category_label(case.category), services.rag(case, now, table), escalation_label(case.escalation_level, levels))
             return count, rows
 
         categories = ["SALARY_DUES", "CONTRACT", "REPATRIATION", "MORTAL_REMAINS", "RECRUITING_AGENT", "WORKER_ABUSE"]
@@ -505,23 +444,6 @@ class Bench:
 
     # --- explain ----------------------------------------------------------------------------------------------------
 
-    def explain_call(self, label: str, fn, *args, **kwargs) -> None:
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
-        with CaptureQueriesContext(connection) as ctx:
-            ms, _r = timed(fn, *args, **kwargs)
-        print(f"\n=== EXPLAIN ANALYZE: {label}: {len(ctx.captured_queries)} statements, {ms:.1f} ms in all")
-        for i, captured in enumerate(ctx.captured_queries, 1):
-            sql = captured["sql"]
-            if not sql.lstrip().upper().startswith("SELECT"):
-                print(f"\n--- statement {i} (not explained): {sql[:120]}")
-                continue
-            with connection.cursor() as cur:
-                cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-                plan = "\n".join(r[0] for r in cur.fetchall())
-            print(f"\n--- statement {i}: {sql[:400]}\n{plan}")
-
     def explain(self) -> None:
         from django.db import transaction
 
@@ -530,34 +452,26 @@ class Bench:
 
         for name, samples in self.samples.items():
             ms, (actor, query) = samples[-1]
-            self.explain_call(f"slowest of '{name}' (timed {ms:.1f} ms) {query}", self.page, actor, **query)
+            explain_call(f"slowest of '{name}' (timed {ms:.1f} ms) {query}", self.page, actor, **query)
         number, _code, case_id = self.status_codes[0]
         with transaction.atomic():
             CaseAccessCode.objects.create(case_id=case_id, code_hash=services._code_hash(case_id, "424242"), expires_at=datetime.now(UTC) + timedelta(hours=1))
-        self.explain_call("status check, valid code", services.status_open, tracking_number=number, code="424242", source_ip="10.255.255.1")
+        explain_call("status check, valid code", services.status_open, tracking_number=number, code="424242", source_ip="10.255.255.1")
 
     # --- summary ------------------------------------------------------------------------------------------------------
 
     def summary(self) -> None:
         from django.db import connection
 
-        print("\n| Benchmark | n | p50 ms | p95 ms | p99 ms | max ms |")
-        print("|---|---:|---:|---:|---:|---:|")
-        for name, f in self.rows:
-            print(f"| {name} | {f['n']} | {f['p50']:.2f} | {f['p95']:.2f} | {f['p99']:.2f} | {f['max']:.2f} |")
+        print_table(self.rows)
         with connection.cursor() as cur:
-            cur.execute("SELECT version()")
-            version = cur.fetchone()[0].split(" on ")[0]
+            version = server_version(cur)
             cur.execute("SELECT status, count(*) FROM cases_case GROUP BY 1 ORDER BY 1")
             by_status = ", ".join(f"{s} {c:,}" for s, c in cur.fetchall())
             cur.execute("SELECT pg_size_pretty(pg_total_relation_size('cases_case'))")
             size = cur.fetchone()[0]
-        print(f"\nCases: {by_status} ({size} with indexes); {version}; {os.cpu_count()} cores; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        for key, prefix in (("queue", "queue:"), ("status", "status check: valid")):
-            for name, f in self.rows:
-                if name.startswith(prefix):
-                    verdict = "ok" if f["p95"] <= TARGETS_MS[key] else "MISSED"
-                    print(f"target {name:<50} p95 {f['p95']:7.2f} ms <= {TARGETS_MS[key]:.0f} ms: {verdict}")
+        print(f"\nCases: {by_status} ({size} with indexes); {version}; {os.cpu_count()} cores; load average {load_average()}")
+        print_targets(self.rows, TARGETS_MS, [("queue", "queue:"), ("status", "status check: valid")], width=50)
 
 
 def main() -> None:
@@ -570,36 +484,18 @@ def main() -> None:
     parser.add_argument("--queue-repeat", type=int, default=200, help="runs per queue benchmark")
     parser.add_argument("--status-repeat", type=int, default=500, help="status checks with a valid code")
     parser.add_argument("--only", choices=["queue", "status"], action="append", help="run only these benchmarks")
-    parser.add_argument("--indexes", choices=["schema", "proposed"], default="schema", help="measure with the migrations' indexes only, or with the proposed partial indexes added")
     parser.add_argument("--generate-only", action="store_true", help="generate and analyse, measure nothing")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the slowest queue calls and of a status check")
     args = parser.parse_args()
 
-    url = configure_environment()
-    ensure_database(url)
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        sys.exit("bench/cases.py measures PostgreSQL only.")
+    url = configure_environment(DEFAULT_URL, "bench/cases.py")
+    setup_django(url, "bench/cases.py")
     bench = Bench(args)
     bench.prepare()
     if args.generate_only:
         return
-    only = set(args.only or ["queue", "status"])
-    print(f"\nCases benchmark ({re.sub(r'//[^@]*@', '//', url)})")
-    if "queue" in only:
-        bench.queue()
-    if "status" in only:
-        bench.status_checks()
-    if args.explain:
-        if "queue" not in only:
-            bench.queue()
-        if "status" not in only:
-            bench.status_checks()
-        bench.explain()
+    print(f"\nCases benchmark ({shown_url(url)}); load average at the start {load_average()}")
+    run_parts({"queue": bench.queue, "status": bench.status_checks}, args.only, bench.explain if args.explain else None)
     bench.summary()
 
 

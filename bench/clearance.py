@@ -23,44 +23,39 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib.util
 import os
 import random
-import re
 import statistics
-import sys
-import time
 import uuid
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from datetime import timezone as dt_timezone
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from harness import (
+    anchor,
+    configure_environment,
+    copy_batches,
+    cumulative,
+    ensure_official,
+    ensure_persons,
+    ensure_user,
+    explain_call,
+    load_average,
+    migrate_and_load,
+    pick,
+    print_table,
+    print_targets,
+    record,
+    run_parts,
+    server_version,
+    setup_django,
+    shown_url,
+    timed,
+)
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/pravasi_bench"
 TARGETS_MS = {"queue": 150.0, "exit": 20.0}
 REFERENCE_PREFIX = "BA-"  # bench applications; real ones are EA-<year>-<n>
 SYNTHETIC_LETTER = "X"  # never starts a generated registry passport number (population.PASSPORT_LETTERS)
-
-
-def _registry_bench():
-    """The registry benchmark's helpers (database creation, percentiles), loaded from the file beside this one."""
-    spec = importlib.util.spec_from_file_location("bench_registry", Path(__file__).with_name("registry.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-registry_bench = _registry_bench()
-percentiles, timed, ensure_database = registry_bench.percentiles, registry_bench.timed, registry_bench.ensure_database
-
-
-def configure_environment() -> str:
-    url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench/clearance.py measures PostgreSQL: set DATABASE_URL to a dedicated PostgreSQL database.")
-    registry_bench.configure_environment()
-    return url
 
 
 # --- what the applications look like ---------------------------------------------------------------------------
@@ -101,29 +96,6 @@ SYNTHETIC_SHARE = 0.10  # applications for persons whose passport is not in the 
 EC_VALIDITY_MONTHS = 6
 
 
-def _pick(rng: random.Random, table: list[tuple], cumulative: list[float]):
-    return table[min(_bisect(cumulative, rng.random()), len(table) - 1)]
-
-
-def _bisect(cumulative: list[float], x: float) -> int:
-    lo, hi = 0, len(cumulative)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if cumulative[mid] < x:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
-def _cumulative(table: list[tuple]) -> list[float]:
-    total, out = 0.0, []
-    for row in table:
-        total += row[1]
-        out.append(total)
-    return [c / total for c in out]
-
-
 def _add_months(day: date, months: int) -> date:
     from pravasi.core.dates import add_months
 
@@ -136,7 +108,7 @@ class Generator:
     def __init__(self, *, seed: int, now: datetime, pool: list[tuple], synthetic: list[tuple], offices: dict, agents: list[str], exporters: list[str], user_id: str):
         self.seed, self.now, self.pool, self.synthetic = seed, now, pool, synthetic
         self.offices, self.agents, self.exporters, self.user_id = offices, agents, exporters, user_id
-        self.status_c, self.route_c, self.country_c = _cumulative(STATUSES), _cumulative(ROUTES), _cumulative(COUNTRIES)
+        self.status_c, self.route_c, self.country_c = cumulative(STATUSES), cumulative(ROUTES), cumulative(COUNTRIES)
         self.employers = [f"Bench Gulf Employer {n:03d} LLC" for n in range(1, 501)]
 
     def office_for(self, state: str, rng: random.Random) -> str:
@@ -152,9 +124,9 @@ class Generator:
                 person_id, state, index, expiry = rng.choice(self.synthetic)
             else:
                 person_id, state, index, expiry = rng.choice(self.pool)
-            status = _pick(rng, STATUSES, self.status_c)[0]
-            route = _pick(rng, ROUTES, self.route_c)[0]
-            country, _share, currency, low, high = _pick(rng, COUNTRIES, self.country_c)
+            status = pick(rng, STATUSES, self.status_c)[0]
+            route = pick(rng, ROUTES, self.route_c)[0]
+            country, _share, currency, low, high = pick(rng, COUNTRIES, self.country_c)
             if status == "SUBMITTED":
                 submitted = now - timedelta(seconds=rng.randrange(45 * 86400))
             elif status == "DEFICIENCY":
@@ -228,21 +200,12 @@ class Bench:
     # --- set-up -------------------------------------------------------------------------------------------------
 
     def prepare(self) -> None:
-        from django.core.management import call_command
         from django.db import connection
 
-        from pravasi.registry.models import Person
-
-        call_command("migrate", verbosity=0, interactive=False)
-        call_command("load_reference_data", verbosity=0)
-        have = Person.objects.count()
-        if have < self.args.persons:
-            print(f"Seeding the registry: {have:,} persons present, {self.args.persons:,} wanted")
-            call_command("seed_population", size=self.args.persons, seed=self.args.population_seed, batch=20000)
-        else:
-            print(f"Registry already seeded: {have:,} persons")
+        migrate_and_load()
+        ensure_persons(self.args.persons, self.args.population_seed, seeding="Seeding the registry: {have:,} persons present, {size:,} wanted", seeded="Registry already seeded: {have:,} persons")
         self.offices = self.ensure_offices()
-        self.applicant_user = self.ensure_user("bench-applicant")
+        self.applicant_user = ensure_user("bench-applicant")
         self.agents, self.exporters = self.ensure_organisations()
         generated = self.generate()
         with connection.cursor() as cur:
@@ -261,15 +224,6 @@ class Bench:
             for state in states:
                 by_state.setdefault(state, []).append(str(office.id))
         return by_state
-
-    def ensure_user(self, username: str):
-        from pravasi.accounts.models import User
-
-        user, created = User.objects.get_or_create(username=username, defaults={"display_name": username})
-        if created:
-            user.set_unusable_password()
-            user.save()
-        return user
 
     def ensure_organisations(self) -> tuple[list[str], list[str]]:
         from pravasi.accounts.models import Organisation
@@ -291,13 +245,11 @@ class Bench:
         return found or api_client_create(actor=None, name="bench-border", scopes=["exit_check"])[0]
 
     def officer_of(self, office_id: str):
-        from pravasi.accounts.models import Membership, Office
+        from pravasi.accounts.models import Office
         from pravasi.accounts.roles import Role
 
         office = Office.objects.get(id=office_id)
-        user = self.ensure_user(f"bench-poe-{office.code.rsplit('-', 1)[-1].lower()}")
-        Membership.objects.get_or_create(user=user, role=Role.POE_OFFICER, office=office)
-        return user, office
+        return ensure_official(f"bench-poe-{office.code.rsplit('-', 1)[-1].lower()}", Role.POE_OFFICER, office.id), office
 
     # --- generation ---------------------------------------------------------------------------------------------
 
@@ -328,14 +280,9 @@ class Bench:
 
     def generate(self) -> int:
         """Writes the missing batches with COPY, one transaction each; returns how many rows were written."""
-        from django.db import connection, transaction
-        from django.utils import timezone
-        from tqdm import tqdm
-
         from pravasi.clearance.models import ClearanceApplication
 
-        size, batch = self.args.size, self.args.batch
-        todo = [(s, min(s + batch, size)) for s in range(0, size, batch)]
+        size = self.args.size
         have = self.existing_in(0, size)
         if have >= size:
             print(f"Applications already generated: {have:,}")
@@ -343,12 +290,9 @@ class Bench:
         print(f"Generating applications: {have:,} present, {size:,} wanted")
         pool, synthetic = self.applicant_pool()
         print(f"Applicants: {len(pool):,} persons with an ECR passport, {len(synthetic):,} without a passport in the registry (synthetic passport)")
-        # Midnight UTC today unless given: a run resumed the same day writes exactly the rows it would have.
-        now = datetime.fromisoformat(self.args.anchor) if self.args.anchor else datetime.combine(timezone.now().date(), datetime.min.time())
-        now = now.replace(tzinfo=UTC)
         generator = Generator(
             seed=self.args.data_seed,
-            now=now,
+            now=anchor(self.args.anchor),
             pool=pool,
             synthetic=synthetic,
             offices=self.offices,
@@ -356,45 +300,25 @@ class Bench:
             exporters=self.exporters,
             user_id=str(self.applicant_user.id),
         )
-        fields = [f for f in ClearanceApplication._meta.concrete_fields]
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        sql = f"COPY {connection.ops.quote_name(ClearanceApplication._meta.db_table)} ({columns}) FROM STDIN"
-        attnames = [f.attname for f in fields]
-        written, started = 0, time.perf_counter()
-        bar = tqdm(total=size, initial=0, unit="application", unit_scale=True, desc="clearance applications", smoothing=0.1)
-        for start, stop in todo:
-            present = self.existing_in(start, stop)
-            if present == stop - start:
-                bar.update(stop - start)
-                continue
-            rows = generator.rows(start, stop)
-            missing = set(attnames) - set(rows[0])
-            if missing:
-                sys.exit(f"The generator does not fill {sorted(missing)}: update bench/clearance.py for the changed model.")
-            with transaction.atomic():
-                with connection.cursor() as cur:
-                    if present:  # a batch half-written by hand or by another tool: write only what is missing
-                        cur.execute("SELECT reference FROM clearance_clearanceapplication WHERE reference >= %s AND reference < %s", [rows[0]["reference"], f"{REFERENCE_PREFIX}{stop:08d}"])
-                        taken = {r[0] for r in cur.fetchall()}
-                        rows = [r for r in rows if r["reference"] not in taken]
-                    with cur.copy(sql) as copy:
-                        copy.write("".join("\t".join("\\N" if row[a] is None else row[a] for a in attnames) + "\n" for row in rows))
-            written += len(rows)
-            bar.update(stop - start)
-        bar.close()
-        elapsed = time.perf_counter() - started
+        written, elapsed = copy_batches(
+            ClearanceApplication,
+            size=size,
+            batch=self.args.batch,
+            rows=generator.rows,
+            existing_in=self.existing_in,
+            key="reference",
+            key_of=lambda i: f"{REFERENCE_PREFIX}{i:08d}",
+            unit="application",
+            desc="clearance applications",
+            script="bench/clearance.py",
+        )
         print(f"Wrote {written:,} applications in {elapsed:.1f} s ({written / elapsed if elapsed else 0:,.0f} rows/s)")
-        self.generation = (written, elapsed)
         return written
 
     # --- measurement ----------------------------------------------------------------------------------------------
 
     def record(self, name: str, samples: list[float], extra: dict | None = None) -> dict:
-        figures = percentiles(samples) | (extra or {})
-        self.rows.append((name, figures))
-        more = "".join(f"  {k} {v}" for k, v in (extra or {}).items())
-        print(f"{name:<58} n={figures['n']:<5} p50 {figures['p50']:7.2f}  p95 {figures['p95']:7.2f}  p99 {figures['p99']:7.2f}  max {figures['max']:7.2f} ms{more}")
-        return figures
+        return record(self.rows, name, samples, extra, width=58)
 
     def busiest_office(self) -> str:
         from django.db import connection
@@ -454,8 +378,7 @@ class Bench:
             )
             cleared = [r[0] for r in cur.fetchall()]
             cur.execute(
-                "SELECT passport_index FROM clearance_clearanceapplication WHERE reference LIKE %s GROUP BY 1 "
-                "HAVING bool_and(NOT (status = 'GRANTED' AND valid_to_date >= %s)) ORDER BY 1 LIMIT %s",
+                "SELECT passport_index FROM clearance_clearanceapplication WHERE reference LIKE %s GROUP BY 1 HAVING bool_and(NOT (status = 'GRANTED' AND valid_to_date >= %s)) ORDER BY 1 LIMIT %s",
                 [f"{REFERENCE_PREFIX}%", today, 20 * n],
             )
             not_cleared = [r[0] for r in cur.fetchall()]
@@ -507,21 +430,7 @@ class Bench:
     # --- explain ----------------------------------------------------------------------------------------------------
 
     def explain_call(self, label: str, fn, **kwargs) -> None:
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
-        with CaptureQueriesContext(connection) as ctx:
-            ms, _r = timed(fn, **kwargs)
-        print(f"\n=== EXPLAIN ANALYZE: {label} {kwargs if 'passport_number' not in kwargs else ''}: {len(ctx.captured_queries)} statements, {ms:.1f} ms in all")
-        for i, captured in enumerate(ctx.captured_queries, 1):
-            sql = captured["sql"]
-            if not sql.lstrip().upper().startswith("SELECT"):
-                print(f"\n--- statement {i} (not explained, a write): {sql[:120]}")
-                continue
-            with connection.cursor() as cur:
-                cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
-                plan = "\n".join(r[0] for r in cur.fetchall())
-            print(f"\n--- statement {i}: {sql[:400]}\n{plan}")
+        explain_call(f"{label} {kwargs if 'passport_number' not in kwargs else ''}", fn, skipped="not explained, a write", **kwargs)
 
     def explain(self) -> None:
         from pravasi.clearance import services
@@ -537,25 +446,17 @@ class Bench:
     def summary(self) -> None:
         from django.db import connection
 
-        print("\n| Benchmark | n | p50 ms | p95 ms | p99 ms | max ms |")
-        print("|---|---:|---:|---:|---:|---:|")
-        for name, f in self.rows:
-            print(f"| {name.strip(' -')} | {f['n']} | {f['p50']:.2f} | {f['p95']:.2f} | {f['p99']:.2f} | {f['max']:.2f} |")
+        print_table(self.rows)
         with connection.cursor() as cur:
-            cur.execute("SELECT version()")
-            version = cur.fetchone()[0].split(" on ")[0]
+            version = server_version(cur)
             cur.execute("SELECT count(*) FROM clearance_clearanceapplication")
             applications = cur.fetchone()[0]
             cur.execute("SELECT count(*) FROM registry_person")
             persons = cur.fetchone()[0]
             cur.execute("SELECT pg_size_pretty(pg_total_relation_size('clearance_clearanceapplication'))")
             size = cur.fetchone()[0]
-        print(f"\n{applications:,} applications ({size} with indexes), {persons:,} persons; {version}; {os.cpu_count()} cores; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        for key, prefix in (("queue", "queue:"), ("exit", "exit check: all")):
-            for name, f in self.rows:
-                if name.startswith(prefix):
-                    verdict = "ok" if f["p95"] <= TARGETS_MS[key] else "MISSED"
-                    print(f"target {name:<40} p95 {f['p95']:7.2f} ms <= {TARGETS_MS[key]:.0f} ms: {verdict}")
+        print(f"\n{applications:,} applications ({size} with indexes), {persons:,} persons; {version}; {os.cpu_count()} cores; load average {load_average()}")
+        print_targets(self.rows, TARGETS_MS, [("queue", "queue:"), ("exit", "exit check: all")], width=40)
 
 
 def synthetic_number(k: int) -> str:
@@ -579,31 +480,14 @@ def main() -> None:
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the slowest queue queries and of exit checks")
     args = parser.parse_args()
 
-    url = configure_environment()
-    ensure_database(url)
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        sys.exit("bench/clearance.py measures PostgreSQL only.")
+    url = configure_environment(DEFAULT_URL, "bench/clearance.py")
+    setup_django(url, "bench/clearance.py")
     bench = Bench(args)
     bench.prepare()
     if args.generate_only:
         return
-    only = set(args.only or ["queue", "exit"])
-    print(f"\nClearance benchmark ({re.sub(r'//[^@]*@', '//', url)})")
-    if "queue" in only:
-        bench.queue()
-    if "exit" in only:
-        bench.exit_checks()
-    if args.explain:
-        if "queue" not in only:
-            bench.queue()
-        if "exit" not in only:
-            bench.exit_checks()
-        bench.explain()
+    print(f"\nClearance benchmark ({shown_url(url)})")
+    run_parts({"queue": bench.queue, "exit": bench.exit_checks}, args.only, bench.explain if args.explain else None)
     bench.summary()
 
 

@@ -14,55 +14,14 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import statistics
-import sys
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from harness import configure_environment, ensure_official, ensure_persons, explain_call, load_average, migrate_and_load, percentiles, server_version, setup_django, shown_url, timed
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/pravasi_bench"
 TARGETS_MS = {"passport": 20.0, "name": 150.0, "list": 100.0}
-
-
-def configure_environment() -> str:
-    url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("bench/registry.py measures PostgreSQL: set DATABASE_URL to a dedicated PostgreSQL database.")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("PRAVASI_ALLOW_DEV_SECRET", "true")
-    os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
-    os.environ.setdefault("PRAVASI_STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")
-    os.environ["DJANGO_DEBUG"] = "false"  # DEBUG keeps every query in memory and slows everything
-    return url
-
-
-def ensure_database(url: str) -> None:
-    """Creates the database named in the URL if it does not exist (connecting to the 'postgres' database)."""
-    import dj_database_url
-    import psycopg
-    from psycopg import sql
-
-    cfg = dj_database_url.parse(url)
-    params = {"host": cfg["HOST"] or None, "port": cfg["PORT"] or None, "user": cfg["USER"] or None, "password": cfg["PASSWORD"] or None}
-    with psycopg.connect(dbname="postgres", autocommit=True, **{k: v for k, v in params.items() if v}) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [cfg["NAME"]]).fetchone() is None:
-            print(f"Creating database {cfg['NAME']}")
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(cfg["NAME"])))
-
-
-def percentiles(samples_ms: list[float]) -> dict[str, float]:
-    q = statistics.quantiles(samples_ms, n=100, method="inclusive")
-    return {"n": len(samples_ms), "p50": q[49], "p95": q[94], "p99": q[98], "max": max(samples_ms)}
-
-
-def timed(fn, *args, **kwargs) -> tuple[float, object]:
-    started = time.perf_counter()
-    result = fn(*args, **kwargs)
-    return (time.perf_counter() - started) * 1000, result
 
 
 class Bench:
@@ -75,40 +34,22 @@ class Bench:
     # --- set-up ---------------------------------------------------------------------------------------
 
     def prepare(self) -> None:
-        from django.core.management import call_command
         from django.db import connection
 
-        from pravasi.registry.models import Person
-
-        call_command("migrate", verbosity=0, interactive=False)
-        call_command("load_reference_data", verbosity=0)
-        have = Person.objects.count()
-        if have < self.args.size:
-            print(f"Seeding: {have} persons present, {self.args.size} wanted")
-            call_command("seed_population", size=self.args.size, seed=self.args.population_seed, batch=20000)
-        else:
-            print(f"Already seeded: {have} persons")
+        migrate_and_load()
+        self.persons = ensure_persons(self.args.size, self.args.population_seed, seeding="Seeding: {have} persons present, {size} wanted", seeded="Already seeded: {have} persons")
         with connection.cursor() as cur:
             cur.execute("ANALYZE")
-        self.persons = have if have >= self.args.size else Person.objects.count()
         self.pge, self.mission = self.officials()
 
     def officials(self):
         """A PGE officer (sees everyone) and a Mission officer for the UAE (sees people living there)."""
-        from pravasi.accounts.models import Membership, Office, User
+        from pravasi.accounts.models import Office
         from pravasi.accounts.roles import OfficeKind, Role
 
         pge_office, _ = Office.objects.get_or_create(code="BENCH-PGE", defaults={"kind": OfficeKind.PGE, "name": "Protector General of Emigrants (benchmark)"})
         mission_office, _ = Office.objects.get_or_create(code="BENCH-AUH", defaults={"kind": OfficeKind.MISSION, "name": "Embassy of India, Abu Dhabi (benchmark)", "countries": ["AE"]})
-        users = []
-        for username, role, office in (("bench-pge", Role.PGE_OFFICER, pge_office), ("bench-mission", Role.MISSION_OFFICER, mission_office)):
-            user, created = User.objects.get_or_create(username=username, defaults={"display_name": username})
-            if created:
-                user.set_unusable_password()
-                user.save()
-            Membership.objects.get_or_create(user=user, role=role, office=office)
-            users.append(user)
-        return users
+        return [ensure_official("bench-pge", Role.PGE_OFFICER, pge_office.id), ensure_official("bench-mission", Role.MISSION_OFFICER, mission_office.id)]
 
     # --- samples ----------------------------------------------------------------------------------------
 
@@ -316,18 +257,8 @@ class Bench:
 
     def explain_search(self, label: str, actor, params: dict) -> None:
         """EXPLAIN ANALYZE of every statement one search runs (a name search runs several)."""
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
-        with CaptureQueriesContext(connection) as ctx:
-            ms, _result = timed(self.search, actor, **params)
         shown = {k: v for k, v in params.items() if not k.startswith("_") or k == "_kind"}
-        print(f"\n=== EXPLAIN ANALYZE: {label} {shown}: {len(ctx.captured_queries)} statements, {ms:.1f} ms in all")
-        for i, captured in enumerate(ctx.captured_queries, 1):
-            with connection.cursor() as cur:
-                cur.execute("EXPLAIN (ANALYZE, BUFFERS) " + captured["sql"])
-                plan = "\n".join(r[0] for r in cur.fetchall())
-            print(f"\n--- statement {i}: {captured['sql'][:400]}\n{plan}")
+        explain_call(f"{label} {shown}", self.search, actor, **params)
 
     def explain(self) -> None:
         sample = self.name_queries(3)
@@ -357,9 +288,8 @@ class Bench:
         for name, actor, f in self.rows:
             print(f"| {name.strip(' -')} | {actor} | {f['n']} | {f['p50']:.2f} | {f['p95']:.2f} | {f['p99']:.2f} |")
         with connection.cursor() as cur:
-            cur.execute("SELECT version()")
-            version = cur.fetchone()[0].split(" on ")[0]
-        print(f"\n{self.persons:,} persons; {version}; {os.cpu_count()} cores; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+            version = server_version(cur)
+        print(f"\n{self.persons:,} persons; {version}; {os.cpu_count()} cores; load average {load_average()}")
         checks = [
             ("passport", "passport lookup (person_search)"),
             ("name", "fuzzy name search (all kinds)"),
@@ -384,19 +314,12 @@ def main() -> None:
     parser.add_argument("--explain-worst", type=int, default=3, help="with --explain: how many of the slowest name searches to explain")
     args = parser.parse_args()
 
-    url = configure_environment()
-    ensure_database(url)
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        sys.exit("bench/registry.py measures PostgreSQL only.")
+    url = configure_environment(DEFAULT_URL, "bench/registry.py")
+    setup_django(url, "bench/registry.py")
     bench = Bench(args)
     bench.prepare()
     only = set(args.only or ["passport", "name", "list", "register"])
-    print(f"\nRegistry benchmark, {bench.persons:,} persons ({re.sub(r'//[^@]*@', '//', url)})\n")
+    print(f"\nRegistry benchmark, {bench.persons:,} persons ({shown_url(url)})\n")
     if "passport" in only:
         bench.passport_lookups()
     if "name" in only:
