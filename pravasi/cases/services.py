@@ -29,9 +29,8 @@ from pravasi.core.workflow import record_created, transition
 from pravasi.licensing.models import Licence, LicenceKind
 from pravasi.messaging.services import message_enqueue
 from pravasi.policy.selectors import policy
-from pravasi.registry.models import Passport
 from pravasi.registry.mrz import normalise_passport_number
-from pravasi.registry.selectors import passport_index
+from pravasi.registry.selectors import person_named_with_passport
 
 from . import labels, policies
 from .models import (
@@ -199,8 +198,7 @@ def case_file(*, actor, kind: str, data: dict[str, Any], channel: str = Channel.
     now = timezone.now()
     person = None
     if cleaned.get("person_passport"):
-        found = Passport.objects.select_related("person").filter(number_index=passport_index(cleaned["person_passport"])).first()
-        person = found.person if found else None  # never shown to the filer
+        person = person_named_with_passport(passport_number=cleaned["person_passport"], name=cleaned["person_name"])  # never shown to the filer
     case = Case(
         kind=kind,
         category=category,

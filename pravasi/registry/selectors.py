@@ -14,7 +14,7 @@ from pravasi.core.errors import NotAllowed, NotFound, ValidationFailed
 from . import policies
 from .models import ConsentPurpose, ConsentRecord, DuplicateFlag, ImportJob, MergeRecord, NameKey, NameToken, Passport, Person, PersonStatus, Vulnerability
 from .mrz import normalise_passport_number
-from .names import edit_distance_at_most_one, fold_token, split_tokens
+from .names import edit_distance_at_most_one, fold_token, name_keys, split_tokens
 
 LIVE = Q(merged_into__isnull=True) & ~Q(status=PersonStatus.CLOSED)
 
@@ -145,6 +145,18 @@ def person_search(*, actor, params: SearchParams) -> list[Person]:
         found = Person.objects.in_bulk(ids)
         return [found[i] for i in ids if i in found]
     return list(Person.objects.filter(condition).order_by("family_name", "given_name", "id")[offset : offset + limit])
+
+
+def person_named_with_passport(*, passport_number: str, name: str) -> Person | None:
+    """The registered person holding this passport number, when the name given shares a name with them.
+
+    For reports made by someone else (a relative, a colleague) who knows the number but not always the
+    date of birth: a mistyped number that happens to be someone's passport does not link that stranger.
+    The caller never shows the match to whoever typed the number."""
+    found = Passport.objects.select_related("person").filter(number_index=passport_index(passport_number)).first()
+    if found is None or not (name_keys(name) & name_keys(found.person.given_name, found.person.family_name)):
+        return None
+    return found.person
 
 
 def person_visible_or_404(*, actor, person_id) -> Person:

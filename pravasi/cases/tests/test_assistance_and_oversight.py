@@ -181,7 +181,9 @@ def test_viewing_a_case_is_audited_and_logged_on_the_person():
     person = register_person(people["pge"], passport="J8369854", given_name="Anitha", family_name="Varghese", sex="F")
     linked = services.case_file(actor=None, kind="GRIEVANCE", data=grievance(person_passport="j 8369854"))
     unlinked = services.case_file(actor=None, kind="GRIEVANCE", data=grievance(person_name="Someone Else"))
-    assert linked.person == person and unlinked.person is None
+    # Her passport number under another name (a typo that hits a real passport) links no one.
+    stranger = services.case_file(actor=None, kind="GRIEVANCE", data=grievance(person_passport="J8369854", person_name="Mohammed Shaikh"))
+    assert linked.person == person and unlinked.person is None and stranger.person is None
     before = PersonalDataAccess.objects.filter(purpose="case").count()
 
     seen = services.case_view(actor=people["mission"], case_id=linked.id, source_ip="10.20.30.40")
@@ -276,7 +278,7 @@ def test_emergency_contacts_for_the_handler_only_and_logged():
     person = register_person(people["pge"], passport="K7654321")
     emergency_contact_add(actor=people["pge"], person=person, data={"name": "Thomas Varghese", "relation": "Father", "where": "INDIA", "phone": "+919847012345"})
     emergency_contact_add(actor=people["pge"], person=person, data={"name": "Mary Varghese", "relation": "Sister", "where": "ABROAD", "country": "AE", "phone": "+971501234567"})
-    case = services.case_file(actor=None, kind="EVENTUALITY", data=death(person_passport="K7654321"))
+    case = services.case_file(actor=None, kind="EVENTUALITY", data=death(person_passport="K7654321", person_name=person.full_name))
     unlinked = services.case_file(actor=None, kind="EVENTUALITY", data=death())
     logged = PersonalDataAccess.objects.filter(purpose="case-emergency-contacts")
 

@@ -244,7 +244,7 @@ def test_transfer_moves_the_case_out_of_the_office():
 def test_eventuality_verify_family_assistance_and_pbby_claim():
     people = officials()
     policy, passport = insured_person()
-    case = file("EVENTUALITY", death(person_passport=passport))
+    case = file("EVENTUALITY", death(person_passport=passport, person_name=policy.person.full_name))
     assert case.person_id == policy.person_id
     mission = verified_client(people["mission"])
     page = body(mission.get(case_url(case)))
