@@ -51,7 +51,7 @@ from .models import (
     Referral,
     ReferralBasis,
 )
-from .workflow import CASE, FILER, HANDLER, REFERRAL
+from .workflow import CASE, FILER, HANDLER, HELPLINE, REFERRAL
 
 MAX_TEXT = 4000
 CODE_MINUTES = 15
@@ -235,7 +235,7 @@ def case_file(*, actor, kind: str, data: dict[str, Any], channel: str = Channel.
     else:
         raise Conflict(_("Please try again."))
     _attach(case, checked, actor=actor, from_filer=True)
-    record_created(obj=case, workflow=CASE, actor=actor, capacity=FILER)
+    record_created(obj=case, workflow=CASE, actor=actor, capacity=HELPLINE if channel == Channel.HELPLINE else FILER)
     audit_record(
         actor=actor,
         action="cases.case.filed",

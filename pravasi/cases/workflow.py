@@ -8,6 +8,7 @@ from .models import CaseStatus, ReferralStatus
 HANDLER = "HANDLER"
 FILER = "FILER"
 PARTNER = "PARTNER"
+HELPLINE = "HELPLINE"  # files for a caller (the caller is the filer); in the timeline only, it moves nothing
 
 S = CaseStatus
 CASE = Workflow(

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 from pravasi.cases import policies, selectors, services
 from pravasi.cases.labels import category_label, escalation_label, shareable_label
 from pravasi.cases.models import CaseKind, CaseStatus, NoteKind, ReferralBasis
-from pravasi.cases.workflow import CASE, FILER, HANDLER
+from pravasi.cases.workflow import CASE, FILER, HANDLER, HELPLINE
 from pravasi.core import charts
 from pravasi.core.requests import source_ip
 from pravasi.core.uploads import CONTENT_TYPES, read_stored
@@ -56,6 +56,7 @@ from .timeline import timeline_rows
 CAPACITY_LABELS = {
     HANDLER: gettext_lazy("handling office"),
     FILER: gettext_lazy("filer"),
+    HELPLINE: gettext_lazy("helpline, for the caller"),
     SYSTEM: gettext_lazy("automatic"),
 }
 # The badge carries its meaning in words; the colour only repeats it.

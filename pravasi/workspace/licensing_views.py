@@ -751,7 +751,8 @@ def _blacklist_page(request, *, add_form=None, bound: dict | None = None, status
             form = BlacklistRemoveForm(prefix=f"e{entry.id.hex}")
         current.append({"entry": entry, "form": form, "anchor": key})
     context = {
-        "add_form": add_form or BlacklistAddForm(prefix="add", countries=_listing_countries(user)),
+        # The complaints page opens this form for one employer (?name=&country=): the official still checks and submits it.
+        "add_form": add_form or BlacklistAddForm(prefix="add", countries=_listing_countries(user), initial={"name": request.GET.get("name", "")[:200], "country": request.GET.get("country", "")[:2]}),
         "current": current,
         "past": past,
         "error_anchor": "add" if add_form is not None and add_form.errors else _error_anchor(bound),

@@ -21,6 +21,7 @@ from pravasi.cases import selectors, services
 from pravasi.cases.models import Case, CaseAssistance, CaseDocument, CaseNote, CaseStatus, Channel, ClaimStatus, NoteKind, PBBYClaim
 from pravasi.clearance.tests.factories import make_world, pbby_for, worker
 from pravasi.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+from pravasi.core.models import StatusChange
 from pravasi.licensing import services as licensing
 from pravasi.licensing.models import Licence, LicenceKind
 from pravasi.licensing.tests.factories import PDF, granted_rc, officials, pdf
@@ -119,6 +120,8 @@ def test_only_a_helpline_agent_files_for_a_caller():
     agent = user_with_role(Role.OWRC_AGENT)
     case = services.case_file(actor=agent, kind="GRIEVANCE", data=grievance(), channel=Channel.HELPLINE)
     assert case.channel == Channel.HELPLINE and case.filed_by is None  # the caller is the filer, not the agent
+    first = StatusChange.objects.get(target_id=str(case.id))
+    assert (first.actor, first.capacity) == (agent, "HELPLINE")  # the agent is on the timeline as the helpline
     assert AuditEvent.objects.get(action="cases.case.filed", target_id=str(case.id)).actor == agent
     assert list(selectors.cases_filed_by(actor=agent)) == []
     own = services.case_file(actor=emigrant, kind="GRIEVANCE", data=grievance(), channel=Channel.PROFILE)

@@ -453,7 +453,10 @@ def test_complaints_page_lists_agents_and_employers_for_the_pge_only():
     assert licence.number in row and re.findall(r'class="text-sm-end">(\d+)</td>', row) == ["2", "2"]
     employer_row = re.search(r"Gulf Builders LLC</th>.*?</tr>", text, re.S).group(0)
     assert "United Arab Emirates" in employer_row and re.findall(r'class="text-sm-end">(\d+)</td>', employer_row) == ["0", "1"]
-    assert reverse("workspace:licensing_blacklist") in text
+    # From the employer's row the PGE opens a listing in the prior approval category, prefilled for it.
+    listing = re.search(r'href="(' + re.escape(reverse("workspace:licensing_blacklist")) + r'\?[^"]+)"', employer_row).group(1).replace("&amp;", "&")
+    form = body(verified_client(people["pge"]).get(listing))
+    assert 'name="add-name"' in form and 'value="Gulf Builders LLC"' in form and re.search(r'<option value="AE"[^>]*selected', form)
     assert text.count("<svg") == 1 and 'aria-labelledby="chart-agents-title chart-agents-desc"' in text
     assert verified_client(people["mission"]).get(reverse("workspace:cases_complaints")).status_code == 403
 
