@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "pravasi.licensing",
     "pravasi.clearance",
     "pravasi.cases",
+    "pravasi.crisis",
     "pravasi.portal",
     "pravasi.workspace",
     "pravasi.api",
