@@ -161,6 +161,8 @@ SESSION_COOKIE_AGE = int(os.environ.get("PRAVASI_SESSION_MAX_AGE", str(8 * 3600)
 PRAVASI_IDLE_TIMEOUT_SECONDS = int(os.environ.get("PRAVASI_IDLE_TIMEOUT_SECONDS", "900"))
 # The public address printed on certificates and in QR codes.
 PRAVASI_PUBLIC_URL = os.environ.get("PRAVASI_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# The sender of the CAP 1.2 alert documents (an address the issuing authority holds; it names every alert id).
+CAP_SENDER = os.environ.get("PRAVASI_CAP_SENDER", "pravasi@mea.gov.in")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG

@@ -170,6 +170,8 @@ def cases_urls(world):
         (reverse("portal:eventuality_report"), EVERYONE),
         (reverse("portal:case_status"), EVERYONE),
         (reverse("portal:my_cases"), {Role.EMIGRANT}),
+        (reverse("portal:crises"), EVERYONE),
+        (reverse("portal:cap_feed"), EVERYONE),
     ]
 
 

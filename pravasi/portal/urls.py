@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import cases_views, clearance_ec_views, clearance_views, licensing_views, views
+from . import cases_views, clearance_ec_views, clearance_views, crisis_views, licensing_views, views
 
 app_name = "portal"
 urlpatterns = [
@@ -48,4 +48,9 @@ urlpatterns = [
     path("profile/cases/<uuid:case_id>/add/", cases_views.my_case_act, {"action": "add"}, name="my_case_add"),
     path("profile/cases/<uuid:case_id>/reopen/", cases_views.my_case_act, {"action": "reopen"}, name="my_case_reopen"),
     path("profile/cases/<uuid:case_id>/rate/", cases_views.my_case_act, {"action": "rate"}, name="my_case_rate"),
+    # Crises: the public advisories, and every public alert as a CAP 1.2 document listed in an Atom index
+    path("crisis/", crisis_views.crises, name="crises"),
+    path("crisis/cap.atom", crisis_views.cap_feed, name="cap_feed"),
+    path("crisis/<str:reference>/", crisis_views.crisis, name="crisis"),
+    path("crisis/<str:reference>/alerts/<int:sequence>.xml", crisis_views.alert_cap, name="alert_cap"),
 ]

@@ -216,3 +216,22 @@ def test_cases_pages(new_page, live_server, viewport, settings, tmp_path):
         if name == "mission":
             desk.goto(live_server.url + "/workspace/cases/dashboard/")
             shot(desk, f"cases-dashboard-{width}")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_crisis_pages(new_page, live_server, viewport):
+    """The public crisis list and a crisis page with its alert, in English and, without a text in Malayalam, with the stated fallback."""
+    import io
+
+    from django.core.management import call_command
+
+    from pravasi.crisis.models import Crisis
+
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    crisis = Crisis.objects.get()
+    width = viewport["width"]
+    page = new_page(viewport=viewport)
+    for path in ["/crisis/", f"/crisis/{crisis.reference}/"]:
+        check(page, live_server.url + path, f"{path} ({width} px)")
+    if width == PHONE["width"]:
+        shot(page, "crisis-page-phone")

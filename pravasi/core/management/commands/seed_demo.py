@@ -16,6 +16,7 @@ from pravasi.accounts.models import Membership, Office, Organisation, User
 from pravasi.accounts.roles import OfficeKind, OrganisationKind, Role
 from pravasi.cases.demo import ANITHA_MOBILE, seed_cases_demo
 from pravasi.clearance.demo import DEMO_EXIT_CHECK_KEY, seed_clearance_demo
+from pravasi.crisis.demo import seed_crisis_demo
 from pravasi.licensing.demo import seed_licensing_demo
 from pravasi.registry.models import ConsentPurpose, ConsentRecord, Person
 from pravasi.registry.services import emergency_contact_add, passport_record, person_register, person_update_section
@@ -73,9 +74,11 @@ class Command(BaseCommand):
             seed_licensing_demo(organisations=organisations)
             seed_clearance_demo()
             case_number = seed_cases_demo()
+            crisis = seed_crisis_demo()
         self.stdout.write(("Demo data loaded." if created else "Demo data already present: nothing changed.") + "\n")
         self._print_logins()
         self.stdout.write(f"Demo case {case_number}: follow it at /case/ with the mobile {ANITHA_MOBILE}; the one-time code is in the outbox (/workspace/outbox/, as admin).\n")
+        self.stdout.write(f"Demo crisis {crisis.reference}: the public advisory is at /crisis/{crisis.reference}/ and its alerts as CAP 1.2 are listed at /crisis/cap.atom.\n")
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="allow outside debug mode (tests)")
