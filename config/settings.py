@@ -236,6 +236,21 @@ PRAVASI_SMS_GATEWAY_URL = os.environ.get("PRAVASI_SMS_GATEWAY_URL", "")
 PRAVASI_SMS_GATEWAY_USER = os.environ.get("PRAVASI_SMS_GATEWAY_USER", "")
 PRAVASI_SMS_GATEWAY_PASSWORD = os.environ.get("PRAVASI_SMS_GATEWAY_PASSWORD", "")
 PRAVASI_SMS_SENDER = os.environ.get("PRAVASI_SMS_SENDER", "PRAVSI")
+# The JSON gateway takes a whole batch in one request ({"messages": [...]}) when the operator offers it.
+PRAVASI_SMS_GATEWAY_BATCH = env_bool("PRAVASI_SMS_GATEWAY_BATCH", False)
+# Inbound SMS is offered to each of these functions in turn (dotted paths); the first that claims it answers.
+PRAVASI_INBOUND_SMS_HANDLERS = env_list("PRAVASI_INBOUND_SMS_HANDLERS", "pravasi.crisis.checkins.inbound_sms")
+# Bulk sends (crisis alerts) hand messages over at most this fast per channel, across all workers (the
+# operator's contracted throughput); 0 means no limit.
+PRAVASI_SEND_RATE_PER_SECOND = {
+    "SMS": int(os.environ.get("PRAVASI_SMS_RATE_PER_SECOND", "500")),
+    "EMAIL": int(os.environ.get("PRAVASI_EMAIL_RATE_PER_SECOND", "100")),
+}
+# A message claimed by a worker that died before recording the hand-over is handed over again after this
+# many seconds, with the same message id (the operator drops the repeat).
+PRAVASI_SEND_CLAIM_LEASE_SECONDS = int(os.environ.get("PRAVASI_SEND_CLAIM_LEASE_SECONDS", "120"))
+# Delivery reports and inbound SMS arrive on webhooks signed with this secret (HMAC-SHA256).
+PRAVASI_GATEWAY_WEBHOOK_SECRET = os.environ.get("PRAVASI_GATEWAY_WEBHOOK_SECRET", "") or f"gateway-webhook:{SECRET_KEY}"
 
 # Encryption of personal data at rest. Keys: "kid:base64key" pairs, newest first.
 PRAVASI_DATA_KEYS = os.environ.get("PRAVASI_DATA_KEYS", "")
@@ -296,4 +311,5 @@ CELERY_BEAT_SCHEDULE = {
     "licensing-expire": {"task": "licensing.expire", "schedule": 24 * 3600.0},
     "licensing-remind": {"task": "licensing.remind", "schedule": 24 * 3600.0},
     "cases-escalate": {"task": "cases.escalate", "schedule": 3600.0},
+    "crisis-alerts-sweep": {"task": "crisis.alerts_sweep", "schedule": 60.0},
 }

@@ -19,6 +19,11 @@ from pravasi.cases import services as case_services
 from pravasi.cases.models import Case, CaseStatus
 from pravasi.clearance import services as clearance_services
 from pravasi.clearance.tests.factories import ec_files
+from pravasi.crisis import alerts as crisis_alerts
+from pravasi.crisis import checkins as crisis_checkins
+from pravasi.crisis import evacuation as crisis_evacuation
+from pravasi.crisis import services as crisis_services
+from pravasi.crisis.models import AlertStatus, BoardingStatus, CrisisStatus, HelpStatus
 from pravasi.licensing import services as licensing_services
 from pravasi.licensing.models import ApplicationKind, BlacklistEntry, Licence, LicenceKind
 from pravasi.licensing.tests.factories import PDF, rc_data, rc_files, scrutinised
@@ -54,7 +59,27 @@ def world(django_capture_on_commit_callbacks, settings, tmp_path):
     licensing = _licensing_world(users)
     clearance = _clearance_world(users, own, mission, licensing["licence"])
     cases = _cases_world(users)
-    return {"users": users, "person": person, "own": own, "job": job, "receipt": own.consents.first(), **licensing, **clearance, **cases}
+    crisis = _crisis_world(users, person)
+    return {"users": users, "person": person, "own": own, "job": job, "receipt": own.consents.first(), **licensing, **clearance, **cases, **crisis}
+
+
+def _crisis_world(users, person):
+    """Floods in the UAE declared by the Mission, an alert sent, the registered person asking (by phone) to
+    leave, and a flight with them on its manifest."""
+    mission = users[Role.MISSION_OFFICER]
+    crisis = crisis_services.crisis_declare(
+        actor=mission,
+        data={"title": "Floods", "kind": "NATURAL_DISASTER", "phase": "VOLUNTARY_RETURN", "countries": ["AE"], "advisory": "Leave low-lying areas.", "helplines": [{"label": "Embassy", "number": "+97124492700"}]},
+    )
+    alert = crisis_alerts.alert_draft(actor=mission, crisis_id=crisis.id, data={"headline_en": "Floods", "description_en": "Roads are flooded.", "public": "on"})
+    crisis_alerts.alert_send(actor=mission, alert_id=alert.id)
+    crisis_checkins.checkin_record_by_staff(actor=mission, crisis_id=crisis.id, person_id=person.id, data={"status": "HELP", "needs": ["EVACUATION"]})
+    plan = crisis_evacuation.plan_create(actor=mission, crisis_id=crisis.id, data={"title": "Operation Jal"})
+    departs = (timezone.now() + timedelta(hours=8)).isoformat()
+    asset = crisis_evacuation.asset_add(actor=mission, plan_id=plan.id, data={"kind": "FLIGHT", "name": "AI 1902", "capacity": "180", "departure_point": "Dubai airport", "departs_at": departs, "destination": "Kochi"})
+    crisis_evacuation.manifest_build(actor=mission, asset_id=asset.id)
+    token = crisis_checkins.checkin_token(alert_id=alert.id, person_id=person.id, expires_at=timezone.now() + timedelta(days=1))
+    return {"crisis": crisis, "alert": alert, "help": crisis.help_requests.get(), "asset": asset, "checkin_token": token}
 
 
 def _cases_world(users):
@@ -150,6 +175,32 @@ def urls(world):
         *licensing_urls(world),
         *clearance_urls(world),
         *cases_urls(world),
+        *crisis_urls(world),
+    ]
+
+
+def crisis_urls(world):
+    crisis, alert, help_request, asset, person = world["crisis"].id, world["alert"].id, world["help"].id, world["asset"].id, world["person"].id
+    responders = {Role.MISSION_OFFICER, Role.PGE_OFFICER}
+    return [
+        (reverse("workspace:crisis_list"), responders),
+        (reverse("workspace:crisis_declare"), responders),
+        (reverse("workspace:crisis_detail", args=[crisis]), responders),
+        (reverse("workspace:crisis_alert_new", args=[crisis]), responders),
+        (reverse("workspace:crisis_alert", args=[alert]), responders),
+        (reverse("workspace:crisis_alert_progress", args=[alert]), responders),
+        (reverse("workspace:crisis_checkins", args=[crisis]), responders),
+        (reverse("workspace:crisis_triage", args=[crisis]), responders),
+        (reverse("workspace:crisis_help", args=[help_request]), responders),
+        (reverse("workspace:crisis_unaccounted", args=[crisis]), responders),
+        (reverse("workspace:crisis_evacuation", args=[crisis]), responders),
+        (reverse("workspace:crisis_certificates", args=[crisis]), responders),
+        (reverse("workspace:crisis_asset", args=[asset]), responders),
+        (reverse("workspace:crisis_boarding", args=[asset]), responders),
+        (reverse("workspace:crisis_manifest_add", args=[asset, person]), responders),
+        (reverse("portal:checkin", args=[world["checkin_token"]]), EVERYONE),
+        ("/api/v1/gateway/kannel/report/?id=x&status=1", set()),
+        ("/api/v1/gateway/kannel/inbound/?from=%2B971501234567&text=SAFE&id=1", set()),
     ]
 
 
@@ -285,3 +336,30 @@ def test_case_actions_are_refused_to_all_but_the_handling_office(client, world, 
         assert response.status_code in (302, 403, 404), (name, response.status_code)
     case = Case.objects.get(id=case.id)
     assert case.status == CaseStatus.OPEN and case.office_id == world["case"].office_id and case.notes.count() == notes
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r not in (Role.MISSION_OFFICER, Role.PGE_OFFICER)] + ["ANONYMOUS"])
+def test_crisis_actions_are_refused_to_all_but_the_responding_offices(client, world, role):
+    """Only the declaring Mission and the PGE send alerts, end the crisis, take requests, fill and board
+    transport: nothing changes for anyone else."""
+    if role != "ANONYMOUS":
+        login_verified(client, world["users"][role])
+    crisis, asset, help_request = world["crisis"], world["asset"], world["help"]
+    draft = crisis_alerts.alert_draft(actor=world["users"][Role.MISSION_OFFICER], crisis_id=crisis.id, data={"headline_en": "Update", "description_en": "More rain."})
+    entry = asset.entries.get()
+    posts = [
+        (reverse("workspace:crisis_alert_send", args=[draft.id]), {}),
+        (reverse("workspace:crisis_end", args=[crisis.id]), {"end-reason": "Probe reason long enough."}),
+        (reverse("workspace:crisis_help_take", args=[help_request.id]), {"take-expected": "OPEN"}),
+        (reverse("workspace:crisis_manifest_build", args=[asset.id]), {}),
+        (reverse("workspace:crisis_boarding", args=[asset.id]), {"code": entry.boarding_code}),
+        (reverse("workspace:crisis_contacts", args=[crisis.id]), {}),
+    ]
+    for url, data in posts:
+        response = client.post(url, data)
+        assert response.status_code in (302, 403, 404, 405), (url, response.status_code)
+    draft.refresh_from_db()
+    crisis.refresh_from_db()
+    help_request.refresh_from_db()
+    entry.refresh_from_db()
+    assert draft.status == AlertStatus.DRAFT and crisis.status == CrisisStatus.ACTIVE and help_request.status == HelpStatus.OPEN and entry.status == BoardingStatus.LISTED

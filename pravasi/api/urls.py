@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import clearance, eligibility, licensing, registry
+from . import clearance, eligibility, gateway, licensing, registry
 
 app_name = "api"
 
@@ -32,4 +32,8 @@ urlpatterns = [
     path("clearance/pbby/policies/", clearance.PbbyIssueView.as_view(), name="clearance-pbby-policies"),
     path("clearance/pbby/validate/", clearance.PbbyValidateView.as_view(), name="clearance-pbby-validate"),
     path("clearance/pbby/cancel/", clearance.PbbyCancelView.as_view(), name="clearance-pbby-cancel"),
+    path("gateway/json/report/", gateway.JsonReportView.as_view(), name="gateway-json-report"),
+    path("gateway/json/inbound/", gateway.JsonInboundView.as_view(), name="gateway-json-inbound"),
+    path("gateway/kannel/report/", gateway.KannelReportView.as_view(), name="gateway-kannel-report"),
+    path("gateway/kannel/inbound/", gateway.KannelInboundView.as_view(), name="gateway-kannel-inbound"),
 ]

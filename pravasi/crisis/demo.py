@@ -1,5 +1,6 @@
 """Demo crisis for `make run`: floods in Dubai and Sharjah declared by the Embassy in Abu Dhabi, with one
-published public alert in English, Hindi and Malayalam (so the crisis page and the CAP feed show something)."""
+public alert in English, Hindi and Malayalam sent to the people there (so the crisis page, the CAP feed,
+the check-in figures and the triage queue show something)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from pravasi.accounts.models import Office, User
-from pravasi.audit.services import audit_record
-from pravasi.core.numbering import next_number
 
-from .models import Alert, AlertPhase, AlertStatus, AlertText, CapMessageType, Crisis, CrisisKind, CrisisStatus
+from . import alerts, checkins, selectors, services
+from .models import AlertPhase, Crisis, CrisisKind, Need
 
 DEMO_TITLE = "Floods in Dubai and Sharjah"
 ADVISORY = (
@@ -60,52 +60,43 @@ TEXTS = {
 
 @transaction.atomic
 def seed_crisis_demo() -> Crisis:
-    """Seeds the demo crisis unless it exists; returns it."""
+    """Seeds the demo crisis unless it exists, through the same services officials use: declared, an alert
+    written in three languages and sent to the people in Dubai and Sharjah, and a few of them answering
+    (so the figures, the triage queue and the list of those to call show something). Returns the crisis."""
     mission = Office.objects.get(code="MSN-AUH")
     existing = Crisis.objects.filter(office=mission, title=DEMO_TITLE).first()
     if existing is not None:
         return existing
     officer = User.objects.get(username="mission.auh")
-    now = timezone.now().replace(microsecond=0)
-    # Rows are written here directly, audited as the crisis services audit them; once declaring and publishing
-    # services exist for every step, the demo should go through them instead.
-    year = timezone.localdate().year
-    crisis = Crisis.objects.create(
-        reference=f"CR-{year}-{next_number(f'crisis.{year}'):04d}",
-        title=DEMO_TITLE,
-        kind=CrisisKind.NATURAL_DISASTER,
-        phase=AlertPhase.PRECAUTIONARY,
-        status=CrisisStatus.ACTIVE,
-        countries=["AE"],
-        regions=["Dubai", "Sharjah"],
-        starts_at=now - timedelta(hours=6),
-        advisory=ADVISORY,
-        helplines=HELPLINES,
-        office=mission,
-        declared_by=officer,
-    )
-    audit_record(
+    crisis = services.crisis_declare(
         actor=officer,
-        action="crisis.declared",
-        target=crisis,
-        summary={"reference": crisis.reference, "kind": crisis.kind, "phase": crisis.phase, "countries": crisis.countries, "office": mission.code, "shape": ""},
+        data={
+            "title": DEMO_TITLE,
+            "kind": CrisisKind.NATURAL_DISASTER,
+            "phase": AlertPhase.PRECAUTIONARY,
+            "countries": ["AE"],
+            "regions": ["Dubai", "Sharjah"],
+            "starts_at": (timezone.now() - timedelta(hours=6)).replace(microsecond=0).isoformat(),
+            "advisory": ADVISORY,
+            "helplines": HELPLINES,
+        },
     )
-    alert = Alert.objects.create(
-        crisis=crisis,
-        sequence=1,
-        message_type=CapMessageType.ALERT,
-        phase=crisis.phase,
-        public=True,
-        status=AlertStatus.PUBLISHED,
-        created_by=officer,
-        published_at=now - timedelta(hours=5),
-    )
+    data = {"public": "on"}
     for language, (headline, description, instruction) in TEXTS.items():
-        AlertText.objects.create(alert=alert, language=language, headline=headline, description=description, instruction=instruction)
-    audit_record(
-        actor=officer,
-        action="crisis.alert_published",
-        target=alert,
-        summary={"reference": crisis.reference, "sequence": alert.sequence, "public": alert.public, "languages": sorted(TEXTS)},
-    )
+        data.update({f"headline_{language}": headline, f"description_{language}": description, f"instruction_{language}": instruction})
+    alert = alerts.alert_draft(actor=officer, crisis_id=crisis.id, data=data)
+    alerts.alert_send(actor=officer, alert_id=alert.id)
+    transaction.on_commit(lambda: _answers(crisis, officer))
     return crisis
+
+
+def _answers(crisis: Crisis, officer) -> None:
+    """After the alert has gone out (the fan-out runs once the seeding commits): the first people in the
+    area answer, one safe and one asking to leave with her family, through their personal links."""
+    alert = crisis.alerts.get(sequence=1)
+    people = list(selectors.reachable(crisis).order_by("residence_region", "family_name", "id")[:2])
+    answers = [{"status": "SAFE"}, {"status": "HELP", "needs": [Need.EVACUATION, Need.FOOD], "note": "No water or power in our building since yesterday."}]
+    for number, (person, answer) in enumerate(zip(people, answers, strict=False)):
+        token = checkins.checkin_token(alert_id=alert.id, person_id=person.id, expires_at=checkins.link_expiry(alert))
+        family = [str(member.id) for member in person.family_members.all()] if answer["status"] == "HELP" else []
+        checkins.checkin_submit(token=token, data={**answer, "family": family, "submission": f"demo-answer-{number:010d}"})

@@ -7,7 +7,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from pravasi.accounts.models import Office, User
+from pravasi.core.crypto import EncryptedTextField
 from pravasi.core.models import BaseModel
+from pravasi.registry.models import Person
 
 
 class CrisisKind(models.TextChoices):
@@ -119,6 +121,14 @@ class Alert(BaseModel):
     status = models.CharField(max_length=10, choices=AlertStatus.choices, default=AlertStatus.DRAFT)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     published_at = models.DateTimeField(null=True, blank=True)
+    # Sending to the people in the area: requested once, fanned out by tasks; the progress is read from the
+    # outbox (the messages carry the alert's batch key).
+    send_requested_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recipients_planned = models.PositiveIntegerField(default=0, help_text="Messages the fan-out will write")
+    messages_written = models.PositiveIntegerField(default=0)
+    fanout_cursor = models.UUIDField(null=True, blank=True, help_text="The last person written, to resume from")
+    fanout_done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["crisis", "sequence"]
@@ -143,3 +153,182 @@ class AlertText(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.alert} ({self.language})"
+
+
+class CheckInStatus(models.TextChoices):
+    SAFE = "SAFE", _("Safe")
+    HELP = "HELP", _("Needs help")
+
+
+class Need(models.TextChoices):
+    MEDICAL = "MEDICAL", _("Medical care")
+    FOOD = "FOOD", _("Food and water")
+    SHELTER = "SHELTER", _("Shelter")
+    EVACUATION = "EVACUATION", _("Evacuation")
+    DOCUMENTS_LOST = "DOCUMENTS_LOST", _("Passport or documents lost")
+
+
+class CheckInChannel(models.TextChoices):
+    LINK = "LINK", _("Check-in link")
+    SMS = "SMS", _("SMS reply")
+    STAFF = "STAFF", _("Recorded by an official")
+
+
+class CheckIn(BaseModel):
+    """One answer from a person in a crisis area: safe, or needs help (with what). The latest answer counts;
+    earlier ones stay as the history. `submission_key` makes a resubmitted form or a replayed SMS a no-op."""
+
+    crisis = models.ForeignKey(Crisis, on_delete=models.PROTECT, related_name="checkins")
+    alert = models.ForeignKey(Alert, null=True, blank=True, on_delete=models.PROTECT, related_name="checkins")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="crisis_checkins")
+    status = models.CharField(max_length=4, choices=CheckInStatus.choices)
+    needs = models.JSONField(default=list, blank=True)
+    family_member_ids = models.JSONField(default=list, blank=True, help_text="Accompanying family answered for")
+    note = EncryptedTextField(blank=True, default="")
+    channel = models.CharField(max_length=6, choices=CheckInChannel.choices)
+    submission_key = models.CharField(max_length=120, unique=True)
+    is_latest = models.BooleanField(default=True, help_text="The person's answer that counts in this crisis")
+    recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["crisis", "person"], condition=Q(is_latest=True), name="checkin_one_latest_per_person")]
+        indexes = [
+            models.Index(fields=["crisis", "is_latest", "status"], name="checkin_crisis_latest"),
+            models.Index(fields=["crisis", "created_at"], name="checkin_crisis_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"check-in {self.crisis.reference} {self.status}"
+
+
+class HelpStatus(models.TextChoices):
+    OPEN = "OPEN", _("Open")
+    ASSIGNED = "ASSIGNED", _("Assigned")
+    RESOLVED = "RESOLVED", _("Resolved")
+
+
+class HelpRequest(BaseModel):
+    """A person in a crisis who asked for help: the triage queue's row. One open request per person and
+    crisis; a later check-in updates its needs, a SAFE answer does not close it (an official does)."""
+
+    crisis = models.ForeignKey(Crisis, on_delete=models.PROTECT, related_name="help_requests")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="crisis_help_requests")
+    status = models.CharField(max_length=8, choices=HelpStatus.choices, default=HelpStatus.OPEN)
+    needs = models.JSONField(default=list)
+    family_member_ids = models.JSONField(default=list, blank=True)
+    priority = models.PositiveSmallIntegerField(default=2, help_text="0 first: medical or vulnerable, then evacuation, then the rest")
+    last_checkin = models.ForeignKey(CheckIn, on_delete=models.PROTECT, related_name="+")
+    assigned_to = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    resolution = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["priority", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["crisis", "person"], condition=~Q(status="RESOLVED"), name="help_request_one_open_per_person"),
+        ]
+        indexes = [models.Index(fields=["crisis", "status", "priority", "created_at"], name="help_request_queue")]
+
+    def __str__(self) -> str:
+        return f"help {self.crisis.reference} {self.status}"
+
+
+class HelpNote(BaseModel):
+    request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    text = EncryptedTextField()
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"note on {self.request}"
+
+
+# --- evacuation --------------------------------------------------------------------------------------------
+
+
+class EvacuationPlan(BaseModel):
+    """An evacuation of a crisis's people: one or more transport assets and who goes on each."""
+
+    crisis = models.ForeignKey(Crisis, on_delete=models.PROTECT, related_name="evacuation_plans")
+    title = models.CharField(max_length=150)
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.crisis.reference} {self.title}"
+
+
+class AssetKind(models.TextChoices):
+    FLIGHT = "FLIGHT", _("Flight")
+    SHIP = "SHIP", _("Ship")
+    BUS = "BUS", _("Bus")
+    OTHER = "OTHER", _("Other transport")
+
+
+class AssetStatus(models.TextChoices):
+    PLANNED = "PLANNED", _("Planned")
+    BOARDING = "BOARDING", _("Boarding")
+    DEPARTED = "DEPARTED", _("Departed")
+    ARRIVED = "ARRIVED", _("Arrived")
+
+
+class EvacuationAsset(BaseModel):
+    """A flight, ship or bus: its seats, where and when it leaves, and where it goes."""
+
+    plan = models.ForeignKey(EvacuationPlan, on_delete=models.PROTECT, related_name="assets")
+    kind = models.CharField(max_length=8, choices=AssetKind.choices)
+    name = models.CharField(max_length=80, help_text="Flight number, ship or bus name")
+    capacity = models.PositiveIntegerField()
+    departure_point = models.CharField(max_length=150)
+    departs_at = models.DateTimeField()
+    destination = models.CharField(max_length=150)
+    status = models.CharField(max_length=10, choices=AssetStatus.choices, default=AssetStatus.PLANNED)
+    departed_at = models.DateTimeField(null=True, blank=True)
+    arrived_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["departs_at", "name"]
+        constraints = [models.CheckConstraint(condition=Q(capacity__gt=0) & Q(capacity__lte=5000), name="asset_capacity_range")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.name}"
+
+
+class BoardingStatus(models.TextChoices):
+    LISTED = "LISTED", _("Listed")
+    BOARDED = "BOARDED", _("Boarded")
+
+
+class ManifestEntry(BaseModel):
+    """A person and the family travelling with them on one asset; they take 1 + family seats together. A person
+    is on at most one asset of a plan. Those boarded have arrived when their asset has."""
+
+    plan = models.ForeignKey(EvacuationPlan, on_delete=models.PROTECT, related_name="entries")
+    asset = models.ForeignKey(EvacuationAsset, on_delete=models.PROTECT, related_name="entries")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="manifest_entries")
+    family_member_ids = models.JSONField(default=list, blank=True)
+    seats = models.PositiveSmallIntegerField()
+    priority = models.PositiveSmallIntegerField(default=2)
+    boarding_code = models.CharField(max_length=16, unique=True, help_text="On the boarding pass, as text and QR code")
+    needs_emergency_certificate = models.BooleanField(default=False, help_text="No valid passport on record, or reported lost")
+    status = models.CharField(max_length=8, choices=BoardingStatus.choices, default=BoardingStatus.LISTED)
+    boarded_at = models.DateTimeField(null=True, blank=True)
+    boarded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["priority", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "person"], name="manifest_person_once_per_plan"),
+            models.CheckConstraint(condition=Q(seats__gte=1), name="manifest_at_least_one_seat"),
+        ]
+        indexes = [models.Index(fields=["asset", "status"], name="manifest_asset_status")]
+
+    def __str__(self) -> str:
+        return f"manifest {self.asset} {self.status}"

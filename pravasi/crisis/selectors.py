@@ -4,17 +4,20 @@ basis to contact them, and counts for the crisis dashboard."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncHour
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pravasi.core.errors import NotFound
+from pravasi.messaging.models import DeliveryStatus, OutboxMessage
 from pravasi.policy.selectors import policy_value_in_force
 from pravasi.registry.models import ConsentPurpose, ConsentRecord, FamilyMember, Person, PersonStatus, Vulnerability
 
 from . import geometry, policies
-from .models import Alert, AlertStatus, AlertText, Crisis, CrisisStatus
+from .models import Alert, AlertStatus, AlertText, CheckIn, CheckInStatus, Crisis, CrisisStatus, HelpRequest, HelpStatus
 
 LEGITIMATE_USE_POLICY = "CRISIS_LEGITIMATE_USE_KINDS"
 CONSENT = "CONSENT"
@@ -129,8 +132,14 @@ def affected_population(crisis: Crisis) -> QuerySet[Person]:
     return residents.filter(unlocated | Q(id__in=inside_ids))
 
 
+def _basis_policy(crisis: Crisis):
+    """The legitimate-use policy in force when the crisis began: a later change of the rule does not change
+    the basis on which people were contacted."""
+    return policy_value_in_force(LEGITIMATE_USE_POLICY, on=timezone.localtime(crisis.starts_at).date())
+
+
 def is_legitimate_use(crisis: Crisis) -> bool:
-    return crisis.kind in (policy_value_in_force(LEGITIMATE_USE_POLICY).value or [])
+    return crisis.kind in (_basis_policy(crisis).value or [])
 
 
 def _consented() -> Subquery:
@@ -155,7 +164,7 @@ def reachable(crisis: Crisis) -> QuerySet[Person]:
 
 def legal_basis(crisis: Crisis) -> dict:
     """What allows contacting the people of this crisis, with the policy it rests on (shown on pages)."""
-    row = policy_value_in_force(LEGITIMATE_USE_POLICY)
+    row = _basis_policy(crisis)
     basis = LEGITIMATE_USE if crisis.kind in (row.value or []) else CONSENT
     return {
         "basis": basis,
@@ -229,3 +238,94 @@ def feed_alerts(limit: int = 100) -> list[Alert]:
 def previous_public_alert(alert: Alert) -> Alert | None:
     """The alert an Update or Cancel refers to: the crisis's last published public alert before it."""
     return _public_alerts().filter(crisis_id=alert.crisis_id, sequence__lt=alert.sequence).order_by("-sequence").first()
+
+
+# --- alerts and check-ins: what officials see ------------------------------------------------------------
+
+
+def alert_batches(crisis: Crisis) -> list[str]:
+    return [f"alert:{pk}" for pk in crisis.alerts.filter(status=AlertStatus.PUBLISHED, send_requested_at__isnull=False).values_list("id", flat=True)]
+
+
+def reached_ids(crisis: Crisis) -> QuerySet:
+    """The people at least one of the crisis's alerts was handed over to (a values queryset of ids)."""
+    return OutboxMessage.objects.filter(batch__in=alert_batches(crisis), status__in=[DeliveryStatus.SENT, DeliveryStatus.DELIVERED], party__isnull=False).values("party")
+
+
+def _latest(crisis: Crisis) -> QuerySet[CheckIn]:
+    return CheckIn.objects.filter(crisis=crisis, is_latest=True)
+
+
+def checkin_figures(crisis: Crisis) -> dict:
+    """Reached, answered, safe, need help and not yet answered: in total and per region or city (the
+    largest first). Counts only; nobody is listed."""
+    people = reachable(crisis).order_by()
+    reached = people.filter(id__in=reached_ids(crisis))
+    latest = _latest(crisis).filter(person__in=people.values("id"))
+    totals = {
+        "people": people.count(),
+        "reached": reached.count(),
+        "answered": latest.count(),
+        "safe": latest.filter(status=CheckInStatus.SAFE).count(),
+        "help": latest.filter(status=CheckInStatus.HELP).count(),
+    }
+    totals["unanswered"] = totals["people"] - totals["answered"]
+    regions: dict[str, dict[str, int]] = {}
+    for row in people.values("residence_region").annotate(n=Count("id")).order_by("-n", "residence_region")[:TOP_REGIONS]:
+        regions[row["residence_region"]] = {"people": row["n"], "reached": 0, "safe": 0, "help": 0}
+    for row in reached.filter(residence_region__in=list(regions)).values("residence_region").annotate(n=Count("id")):
+        regions[row["residence_region"]]["reached"] = row["n"]
+    for row in latest.filter(person__residence_region__in=list(regions)).values("person__residence_region", "status").annotate(n=Count("id")):
+        regions[row["person__residence_region"]]["safe" if row["status"] == CheckInStatus.SAFE else "help"] = row["n"]
+    for figures in regions.values():
+        figures["unanswered"] = figures["people"] - figures["safe"] - figures["help"]
+    return {"totals": totals, "regions": regions}
+
+
+def checkin_timeline(crisis: Crisis, *, hours: int = 48) -> list[dict]:
+    """Answers per hour over the last `hours` (by what they said), with the running count of people who
+    have answered, for the plot of how the accounting goes."""
+    zone = timezone.get_current_timezone()
+    since = timezone.localtime(timezone.now(), zone).replace(minute=0, second=0, microsecond=0) - timedelta(hours=hours - 1)
+    earlier = CheckIn.objects.filter(crisis=crisis, created_at__lt=since).values("person").distinct().count()
+    firsts = CheckIn.objects.filter(crisis=crisis).values("person").annotate(first=Min("created_at")).filter(first__gte=since).values_list("first", flat=True)
+    new_by_hour: dict = {}
+    for first in firsts:
+        bucket = timezone.localtime(first, zone).replace(minute=0, second=0, microsecond=0)
+        new_by_hour[bucket] = new_by_hour.get(bucket, 0) + 1
+    per_hour: dict = {}
+    for row in CheckIn.objects.filter(crisis=crisis, created_at__gte=since).annotate(hour=TruncHour("created_at", tzinfo=zone)).values("hour", "status").annotate(n=Count("id")):
+        per_hour.setdefault(timezone.localtime(row["hour"], zone), {})[row["status"]] = row["n"]
+    rows, running = [], earlier
+    for i in range(hours):
+        hour = timezone.localtime(since + timedelta(hours=i), zone)
+        running += new_by_hour.get(hour, 0)
+        counts = per_hour.get(hour, {})
+        rows.append({"hour": hour, "safe": counts.get(CheckInStatus.SAFE, 0), "help": counts.get(CheckInStatus.HELP, 0), "answered": running})
+    return rows
+
+
+def triage_queue(*, actor, crisis: Crisis, status: str = "") -> QuerySet[HelpRequest]:
+    """The crisis's open requests for help, most urgent first; only for those who may see its people."""
+    if not policies.may_see_people(actor, crisis):
+        return HelpRequest.objects.none()
+    qs = (
+        HelpRequest.objects.filter(crisis=crisis)
+        .select_related("person", "assigned_to")
+        .only("id", "status", "needs", "family_member_ids", "priority", "created_at", "updated_at", "assigned_to__username", "person__residence_region", "person__id", "crisis_id")
+    )
+    if status in HelpStatus.values:
+        return qs.filter(status=status).order_by("priority", "created_at")
+    return qs.exclude(status=HelpStatus.RESOLVED).order_by("priority", "created_at")
+
+
+def unaccounted(*, actor, crisis: Crisis) -> QuerySet[Person]:
+    """The people of the crisis with no answer yet, to call: the vulnerable first, then by region and name."""
+    if not policies.may_see_people(actor, crisis):
+        return Person.objects.none()
+    answered = _latest(crisis).values("person_id")
+    return (
+        with_family_count(reachable(crisis).exclude(id__in=answered))
+        .annotate(vulnerable=Count("id", filter=Q(vuln_pregnancy=True) | Q(vuln_disability=True) | Q(vuln_chronic_illness=True) | Q(vuln_minor=True) | Q(vuln_elderly=True)))
+        .order_by("-vulnerable", "residence_region", "family_name", "given_name", "id")
+    )

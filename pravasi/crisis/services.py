@@ -484,7 +484,7 @@ EXPORT_COLUMNS = ["person_id", "name", "phone", "email", "preferred_language", "
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _cell(value: str) -> str:
+def csv_cell(value: str) -> str:
     """Free text that a spreadsheet would read as a formula is kept as text."""
     return f"'{value}" if value.startswith(FORMULA_START) else value
 
@@ -506,11 +506,11 @@ def contacts_export(*, actor, crisis_id, source_ip: str | None = None) -> tuple[
         writer.writerow(
             [
                 str(person.id),
-                _cell(person.full_name),
+                csv_cell(person.full_name),
                 person.mobile,  # E.164, checked on the way in; its leading + is not a formula
-                _cell(person.email),
+                csv_cell(person.email),
                 person.preferred_language,
-                _cell(person.residence_region),
+                csv_cell(person.residence_region),
                 ";".join(v for v in Vulnerability.values if getattr(person, Vulnerability(v).field)),
                 person.family_count,
             ]

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import base64
-import io
 
-import qrcode
-import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.shortcuts import redirect, render
@@ -32,6 +29,7 @@ from pravasi.accounts.services import (
 from pravasi.audit.services import audit_record
 from pravasi.core.errors import DomainError
 from pravasi.core.forms import apply_domain_error
+from pravasi.core.qr import qr_data_uri
 from pravasi.core.requests import source_ip
 
 from .forms import ConfirmCodeForm, OtpTokenForm, SignInForm, SignUpForm
@@ -116,13 +114,6 @@ def two_factor(request):
     return render(request, "accounts/two_factor.html", {"form": form, "next": request.GET.get("next", "")})
 
 
-def _qr_data_uri(text: str) -> str:
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
 def enrol(request):
     """TOTP enrolment: a QR code and the key in text, then a code to prove it, then recovery codes once."""
     if not request.user.is_authenticated:
@@ -143,7 +134,7 @@ def enrol(request):
     if device is None or request.method == "GET":
         device = totp_enrolment_start(user=request.user)
     secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
-    return render(request, "accounts/enrol.html", {"form": form, "qr": _qr_data_uri(device.config_url), "secret": secret, "next": request.GET.get("next", "")})
+    return render(request, "accounts/enrol.html", {"form": form, "qr": qr_data_uri(device.config_url), "secret": secret, "next": request.GET.get("next", "")})
 
 
 def sign_up(request):

@@ -1,6 +1,7 @@
 """Public crisis pages: the crises in force, one crisis with its advisory, helplines and alerts in the
 reader's language, each public alert as a CAP 1.2 document, and the Atom index of those documents.
-No sign-in needed; a crisis carries no personal data."""
+No sign-in needed; a crisis carries no personal data. And the check-in page a person reaches from the
+personal link in an alert, to say they are safe or what help they need."""
 
 from __future__ import annotations
 
@@ -9,14 +10,22 @@ import re
 import phonenumbers
 from django.conf import settings
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
-from pravasi.core import geography
-from pravasi.crisis import cap, selectors
-from pravasi.crisis.models import AlertPhase, CapMessageType, Crisis, CrisisStatus
+from pravasi.core import geography, ratelimit
+from pravasi.core.errors import DomainError
+from pravasi.core.forms import apply_domain_error
+from pravasi.core.qr import qr_data_uri
+from pravasi.core.requests import source_ip
+from pravasi.crisis import cap, checkins, evacuation, selectors
+from pravasi.crisis.models import AlertPhase, CapMessageType, Crisis, CrisisStatus, Need
+
+from .crisis_forms import CheckInForm
 
 PHASE_BADGES = {
     AlertPhase.PRECAUTIONARY: "text-bg-info",
@@ -136,3 +145,65 @@ def alert_cap(request, reference: str, sequence: int):
 @require_GET
 def cap_feed(request):
     return HttpResponse(cap.atom_feed(selectors.feed_alerts(), base_url=_base_url()), content_type=cap.ATOM_CONTENT_TYPE)
+
+
+# --- the personal check-in link -------------------------------------------------------------------------
+
+CHECKIN_SUBMISSIONS_PER_LINK = 20  # in ten minutes: a person updating their answer, not a script
+
+
+def _checkin_error(request, error: DomainError):
+    return render(request, "portal/crisis/checkin_error.html", {"message": error.message, "expired": error.code == checkins.CheckInLinkExpired.code}, status=error.status)
+
+
+def _private(response):
+    # The link is the key: keep it out of caches, referrers sent to other sites, and search engines.
+    # same-origin, not no-referrer: with no-referrer the browser sends "Origin: null" with the form, which
+    # the CSRF check rightly refuses.
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def checkin(request, token: str):
+    try:
+        page = checkins.checkin_page(token)
+    except DomainError as error:
+        return _private(_checkin_error(request, error))
+    # The page speaks the person's language unless they chose another on this site.
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) or page.person.preferred_language or "en"
+    with translation.override(language if language in dict(settings.LANGUAGES) else "en"):
+        request.LANGUAGE_CODE = translation.get_language()
+        posted = request.method == "POST"
+        form = CheckInForm(request.POST if posted else None, family=page.family)
+        status = 200
+        if posted:
+            if not ratelimit.allow(f"checkin:{token[-24:]}", limit=CHECKIN_SUBMISSIONS_PER_LINK, window_seconds=600):
+                form.add_error(None, _("Too many answers from this link in a short time. Wait a few minutes, or call the helpline."))
+                status = 429
+            elif form.is_valid():
+                try:
+                    checkins.checkin_submit(token=token, data=form.data_for_service(), source_ip=source_ip(request))
+                except DomainError as error:
+                    if error.code in (checkins.CheckInLinkInvalid.code, checkins.CheckInLinkExpired.code, "crisis_ended"):
+                        return _private(_checkin_error(request, error))
+                    apply_domain_error(form, error)
+                    status = error.status
+                else:
+                    return _private(redirect(f"{request.path}?sent=1"))
+            else:
+                status = 400
+        helplines = [_helpline(line) for line in page.crisis.helplines if line.get("number")]
+        context = {
+            "page": page,
+            "form": form,
+            "text": cap.text_in(page.alert, request.LANGUAGE_CODE),
+            "phase": _phase(page.crisis.phase),
+            "helplines": helplines,
+            "sent": request.GET.get("sent") == "1" and page.latest is not None,
+            "latest_needs": [Need(n).label for n in (page.latest.needs if page.latest else []) if n in Need.values],
+            "passes": [{"entry": entry, "qr": qr_data_uri(entry.boarding_code, box_size=6)} for entry in evacuation.passes_for(page.person)],
+        }
+        return _private(render(request, "portal/crisis/checkin.html", context, status=status))

@@ -50,6 +50,7 @@ urlpatterns = [
     path("profile/cases/<uuid:case_id>/rate/", cases_views.my_case_act, {"action": "rate"}, name="my_case_rate"),
     # Crises: the public advisories, and every public alert as a CAP 1.2 document listed in an Atom index
     path("crisis/", crisis_views.crises, name="crises"),
+    path("checkin/<str:token>/", crisis_views.checkin, name="checkin"),
     path("crisis/cap.atom", crisis_views.cap_feed, name="cap_feed"),
     path("crisis/<str:reference>/", crisis_views.crisis, name="crisis"),
     path("crisis/<str:reference>/alerts/<int:sequence>.xml", crisis_views.alert_cap, name="alert_cap"),

@@ -14,6 +14,7 @@ from pravasi.accounts.selectors import active_memberships, is_restricted_user, i
 from pravasi.cases import policies as case_policies
 from pravasi.clearance import policies as clearance_policies
 from pravasi.core.errors import NotAllowed
+from pravasi.crisis import policies as crisis_policies
 from pravasi.licensing import policies as licensing_policies
 from pravasi.registry import policies as registry_policies
 
@@ -44,6 +45,7 @@ class WorkspaceAccess:
     cases_helpline: bool = False
     cases_referrals: bool = False
     cases_claims: bool = False
+    crises: bool = False
 
     @property
     def exact_lookup_only(self) -> bool:
@@ -95,6 +97,7 @@ def access_for(user) -> WorkspaceAccess:
         cases_helpline=case_policies.is_helpline_agent(user),
         cases_referrals=bool(case_policies.partner_organisations(user)),
         cases_claims=insurer is not None,
+        crises=crisis_policies.is_pge(user) or bool(crisis_policies.mission_offices(user)),
     )
 
 

@@ -5,6 +5,9 @@ from django.urls import path
 from . import cases_partner_views as case_partners
 from . import cases_views as cases
 from . import clearance_views as clearance
+from . import crisis_evacuation_views as evacuation
+from . import crisis_response_views as response
+from . import crisis_views as crisis
 from . import licensing_views as licensing
 from . import views
 
@@ -97,4 +100,37 @@ urlpatterns = [
     path("cases/referrals/<uuid:referral_id>/", case_partners.referral_detail, name="cases_referral"),
     path("cases/claims/", case_partners.claims, name="cases_claims"),
     path("cases/claims/<uuid:claim_id>/decide/", case_partners.claim_decide, name="cases_claim_decide"),
+    # Crises: the PGE's and the Missions' list, declaration, the crisis with its counts, changes, end and contact export.
+    path("crisis/", crisis.crises, name="crisis_list"),
+    path("crisis/declare/", crisis.declare, name="crisis_declare"),
+    path("crisis/<uuid:crisis_id>/", crisis.crisis_detail, name="crisis_detail"),
+    path("crisis/<uuid:crisis_id>/change/", crisis.crisis_change, name="crisis_change"),
+    path("crisis/<uuid:crisis_id>/end/", crisis.crisis_end, name="crisis_end"),
+    path("crisis/<uuid:crisis_id>/contacts.csv", crisis.contacts_csv, name="crisis_contacts"),
+    # The response: alerts, check-in figures, triage, requests for help, the people not yet accounted for.
+    path("crisis/<uuid:crisis_id>/alerts/new/", response.alert_new, name="crisis_alert_new"),
+    path("crisis/alerts/<uuid:alert_id>/", response.alert_detail, name="crisis_alert"),
+    path("crisis/alerts/<uuid:alert_id>/progress/", response.alert_progress, name="crisis_alert_progress"),
+    path("crisis/alerts/<uuid:alert_id>/send/", response.alert_send, name="crisis_alert_send"),
+    path("crisis/alerts/<uuid:alert_id>/discard/", response.alert_discard, name="crisis_alert_discard"),
+    path("crisis/<uuid:crisis_id>/checkins/", response.checkin_figures, name="crisis_checkins"),
+    path("crisis/<uuid:crisis_id>/triage/", response.triage, name="crisis_triage"),
+    path("crisis/help/<uuid:request_id>/", response.help_detail, name="crisis_help"),
+    path("crisis/help/<uuid:request_id>/take/", response.help_take, name="crisis_help_take"),
+    path("crisis/help/<uuid:request_id>/note/", response.help_note, name="crisis_help_note"),
+    path("crisis/help/<uuid:request_id>/resolve/", response.help_resolve, name="crisis_help_resolve"),
+    path("crisis/<uuid:crisis_id>/unaccounted/", response.unaccounted, name="crisis_unaccounted"),
+    path("crisis/<uuid:crisis_id>/unaccounted/<uuid:person_id>/answer/", response.unaccounted_answer, name="crisis_unaccounted_answer"),
+    # Evacuation: plans and transport, manifests, boarding, emergency certificates.
+    path("crisis/<uuid:crisis_id>/evacuation/", evacuation.evacuation_page, name="crisis_evacuation"),
+    path("crisis/<uuid:crisis_id>/evacuation/plans/", evacuation.plan_create, name="crisis_plan_create"),
+    path("crisis/<uuid:crisis_id>/evacuation/certificates/", evacuation.certificates, name="crisis_certificates"),
+    path("crisis/evacuation/plans/<uuid:plan_id>/assets/", evacuation.asset_add, name="crisis_asset_add"),
+    path("crisis/evacuation/assets/<uuid:asset_id>/", evacuation.asset_detail, name="crisis_asset"),
+    path("crisis/evacuation/assets/<uuid:asset_id>/fill/", evacuation.manifest_build, name="crisis_manifest_build"),
+    path("crisis/evacuation/assets/<uuid:asset_id>/step/", evacuation.asset_move, name="crisis_asset_move"),
+    path("crisis/evacuation/assets/<uuid:asset_id>/manifest.csv", evacuation.manifest_csv, name="crisis_manifest_csv"),
+    path("crisis/evacuation/assets/<uuid:asset_id>/entries/<uuid:entry_id>/remove/", evacuation.manifest_remove, name="crisis_manifest_remove"),
+    path("crisis/evacuation/assets/<uuid:asset_id>/add/<uuid:person_id>/", evacuation.manifest_add, name="crisis_manifest_add"),
+    path("crisis/evacuation/assets/<uuid:asset_id>/board/", evacuation.boarding, name="crisis_boarding"),
 ]

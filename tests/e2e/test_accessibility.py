@@ -235,3 +235,59 @@ def test_crisis_pages(new_page, live_server, viewport):
         check(page, live_server.url + path, f"{path} ({width} px)")
     if width == PHONE["width"]:
         shot(page, "crisis-page-phone")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_crisis_response_pages(new_page, live_server, viewport):
+    """The officials' crisis pages (alerts, check-ins, triage, the unaccounted for, evacuation, boarding) on the
+    demo crisis as its Mission sees them, and the personal check-in page with a boarding pass."""
+    import io
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from pravasi.crisis import checkins, evacuation, selectors
+    from pravasi.crisis.models import Crisis
+
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    crisis = Crisis.objects.get()
+    alert = crisis.alerts.get()
+    officer = get_user_model().objects.get(username="mission.auh")
+    help_request = crisis.help_requests.get()
+    plan = evacuation.plan_create(actor=officer, crisis_id=crisis.id, data={"title": "Operation Jal"})
+    departs = (timezone.now() + timedelta(hours=8)).isoformat()
+    flight = evacuation.asset_add(actor=officer, plan_id=plan.id, data={"kind": "FLIGHT", "name": "AI 1902", "capacity": "180", "departure_point": "Dubai International, Terminal 2", "departs_at": departs, "destination": "Kochi"})
+    evacuation.manifest_build(actor=officer, asset_id=flight.id)
+    unlisted = selectors.unaccounted(actor=officer, crisis=crisis).first()
+    width = viewport["width"]
+    public = new_page(viewport=viewport)
+    token = checkins.checkin_token(alert_id=alert.id, person_id=help_request.person_id, expires_at=checkins.link_expiry(alert))
+    for path in [f"/checkin/{token}/", "/checkin/not-a-real-link/"]:
+        check(public, live_server.url + path, f"{path[:20]}... ({width} px)")
+    officer.set_password(PASSWORD)
+    officer.username = f"mission.crisis.{width}"
+    officer.save(update_fields=["username", "password"])
+    desk = new_page(viewport=viewport)
+    sign_in(desk, live_server.url, officer.username, officer)
+    paths = [
+        "/workspace/crisis/",
+        "/workspace/crisis/declare/",
+        f"/workspace/crisis/{crisis.id}/",
+        f"/workspace/crisis/{crisis.id}/alerts/new/",
+        f"/workspace/crisis/alerts/{alert.id}/",
+        f"/workspace/crisis/{crisis.id}/checkins/",
+        f"/workspace/crisis/{crisis.id}/triage/",
+        f"/workspace/crisis/help/{help_request.id}/",
+        f"/workspace/crisis/{crisis.id}/unaccounted/",
+        f"/workspace/crisis/{crisis.id}/evacuation/",
+        f"/workspace/crisis/evacuation/assets/{flight.id}/",
+        f"/workspace/crisis/evacuation/assets/{flight.id}/board/",
+        f"/workspace/crisis/evacuation/assets/{flight.id}/add/{unlisted.id}/",
+        f"/workspace/crisis/{crisis.id}/evacuation/certificates/",
+    ]
+    for path in paths:
+        check(desk, live_server.url + path, f"{path} as the Mission ({width} px)")
+    desk.goto(live_server.url + f"/workspace/crisis/{crisis.id}/checkins/")
+    shot(desk, f"crisis-checkins-{width}")

@@ -169,3 +169,22 @@ def test_counts_by_vulnerability_sex_family_and_region(registrar):
     assert counts["family"] == {"persons_with_family": 2, "family_members": 3}
     assert counts["regions"] == [("Dubai", 2), ("Sharjah", 2)]
     assert counts["basis"] == "LEGITIMATE_USE"
+
+
+def test_the_legal_basis_is_the_policy_in_force_when_the_crisis_began(registrar):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pravasi.policy.models import PolicyValue
+
+    pge = pge_official()
+    register(registrar, consent=False)
+    today = timezone.localdate()
+    earlier = services.crisis_declare(actor=pge, data=crisis_data(kind="CONFLICT", starts_at=(timezone.now() - timedelta(days=10)).isoformat()))
+    rule = PolicyValue.objects.get(key=selectors.LEGITIMATE_USE_POLICY, valid_to__isnull=True)
+    PolicyValue.objects.filter(pk=rule.pk).update(valid_to=today - timedelta(days=1))
+    PolicyValue.objects.create(pack=rule.pack, key=rule.key, qualifier=rule.qualifier, valid_from=today, value=["NATURAL_DISASTER"], source="A narrower rule from today")
+    later = services.crisis_declare(actor=pge, data=crisis_data(kind="CONFLICT"))
+    assert selectors.legal_basis(earlier)["basis"] == selectors.LEGITIMATE_USE and selectors.reachable(earlier).count() == 1
+    assert selectors.legal_basis(later)["basis"] == selectors.CONSENT and selectors.reachable(later).count() == 0
