@@ -216,13 +216,12 @@ def _fallback_note() -> str:
     return _("This alert is not available in your language yet; here it is in English.")
 
 
-def compose(alert: Alert, texts: dict[str, AlertText], person: Person, channel: str) -> tuple[str, str, str]:
+def compose(alert: Alert, texts: dict[str, AlertText], person: Person, channel: str, *, link: str) -> tuple[str, str, str]:
     """The subject, body and language of one person's message: their language when the alert has it, else
-    English with a line (in their language) saying so, and their own check-in link."""
+    English with a line (in their language) saying so, and their own check-in `link`."""
     wanted = person.preferred_language or FALLBACK_LANGUAGE
     language = wanted if wanted in texts else FALLBACK_LANGUAGE
     text = texts[language]
-    link = checkins.checkin_link(alert=alert, person_id=person.id)
     with translation.override(wanted):
         lines = [] if language == wanted else [_fallback_note()]
         if channel == "SMS":
@@ -244,11 +243,13 @@ def compose(alert: Alert, texts: dict[str, AlertText], person: Person, channel: 
 
 def _chunk_messages(alert: Alert, texts: dict[str, AlertText], persons) -> list[BulkMessage]:
     messages = []
+    expires = checkins.link_expiry(alert)  # one policy read for the chunk, not one per message
     for person in persons:
+        link = checkins.checkin_link(alert=alert, person_id=person.id, expires_at=expires)
         for channel, recipient in (("SMS", person.mobile), ("EMAIL", person.email)):
             if not recipient:
                 continue
-            subject, body, language = compose(alert, texts, person, channel)
+            subject, body, language = compose(alert, texts, person, channel, link=link)
             messages.append(
                 BulkMessage(channel=channel, recipient=recipient, body=body, subject=subject, language=language, party=str(person.id), idempotency_key=f"alert:{alert.id}:{person.id}:{channel}")
             )

@@ -70,8 +70,8 @@ def link_expiry(alert: Alert) -> datetime:
     return (alert.published_at or alert.send_requested_at or timezone.now()) + timedelta(days=days)
 
 
-def checkin_link(*, alert: Alert, person_id) -> str:
-    token = checkin_token(alert_id=alert.id, person_id=person_id, expires_at=link_expiry(alert))
+def checkin_link(*, alert: Alert, person_id, expires_at: datetime | None = None) -> str:
+    token = checkin_token(alert_id=alert.id, person_id=person_id, expires_at=expires_at or link_expiry(alert))
     return f"{settings.PRAVASI_PUBLIC_URL}/checkin/{token}/"
 
 
@@ -110,7 +110,8 @@ def checkin_page(token: str) -> CheckInPage:
     family abroad to answer for, and their last answer."""
     alert_id, person_id = read_token(token)
     alert = Alert.objects.select_related("crisis").filter(id=alert_id, status=AlertStatus.PUBLISHED).first()
-    person = Person.objects.filter(id=person_id, merged_into__isnull=True).first()
+    # Only what the page and the answer need: the encrypted contact fields are not read (nor decrypted).
+    person = Person.objects.filter(id=person_id, merged_into__isnull=True).only("id", "given_name", "preferred_language", "status", *VULNERABILITY_FIELDS).first()
     if alert is None or person is None:
         raise CheckInLinkInvalid(_("This check-in link is not valid. Use the link in the latest alert you received, or reply to the SMS."))
     if alert.crisis.status != CrisisStatus.ACTIVE:
@@ -122,8 +123,11 @@ def checkin_page(token: str) -> CheckInPage:
 # --- recording an answer -------------------------------------------------------------------------------
 
 
+VULNERABILITY_FIELDS = tuple(Vulnerability(v).field for v in Vulnerability.values)
+
+
 def _is_vulnerable(person: Person) -> bool:
-    return any(getattr(person, Vulnerability(v).field) for v in Vulnerability.values)
+    return any(getattr(person, field) for field in VULNERABILITY_FIELDS)
 
 
 def priority_for(person: Person, needs: list[str]) -> int:
@@ -172,7 +176,7 @@ def _record(*, crisis: Crisis, alert: Alert | None, person: Person, answer: dict
     try:
         with transaction.atomic():
             # The person's row is the lock that orders two answers arriving at once.
-            Person.objects.select_for_update().filter(pk=person.pk).first()
+            list(Person.objects.select_for_update().filter(pk=person.pk).values_list("id", flat=True))
             CheckIn.objects.filter(crisis=crisis, person=person, is_latest=True).update(is_latest=False)
             checkin = CheckIn.objects.create(crisis=crisis, alert=alert, person=person, channel=channel, submission_key=submission_key, recorded_by=recorded_by, is_latest=True, **answer)
             if checkin.status == CheckInStatus.HELP:
@@ -205,10 +209,10 @@ def _open_help(checkin: CheckIn, person: Person) -> HelpRequest:
     return request
 
 
-def checkin_submit(*, token: str, data: dict[str, Any], source_ip: str | None = None) -> tuple[CheckIn, bool]:
+def checkin_submit(*, token: str, data: dict[str, Any], source_ip: str | None = None, page: CheckInPage | None = None) -> tuple[CheckIn, bool]:
     """An answer through the personal link. `data["submission"]` is the form's one-time key: the same form
-    sent twice records one answer."""
-    page = checkin_page(token)
+    sent twice records one answer. `page` is the link's page when the caller has just read it."""
+    page = page or checkin_page(token)
     answer = _clean_answer(data, page.family)
     submission = str(data.get("submission") or "")
     if not re.fullmatch(r"[A-Za-z0-9_-]{16,64}", submission):

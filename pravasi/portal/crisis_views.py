@@ -185,7 +185,7 @@ def checkin(request, token: str):
                 status = 429
             elif form.is_valid():
                 try:
-                    checkins.checkin_submit(token=token, data=form.data_for_service(), source_ip=source_ip(request))
+                    checkins.checkin_submit(token=token, data=form.data_for_service(), source_ip=source_ip(request), page=page)
                 except DomainError as error:
                     if error.code in (checkins.CheckInLinkInvalid.code, checkins.CheckInLinkExpired.code, "crisis_ended"):
                         return _private(_checkin_error(request, error))
