@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.db.models import Case, IntegerField, Value, When
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -378,8 +378,8 @@ def contacts_csv(request, crisis_id):
     if not policies.may_see_people(user, crisis):
         # Those who see the crisis but not its people are not told there is a list to see.
         raise NotFound(_("No such crisis."))
-    filename, text = services.contacts_export(actor=user, crisis_id=crisis.id, source_ip=source_ip(request))
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    filename, _count, lines = services.contacts_export(actor=user, crisis_id=crisis.id, source_ip=source_ip(request))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

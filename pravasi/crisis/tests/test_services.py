@@ -234,8 +234,10 @@ def test_the_export_is_for_the_declaring_office_and_the_pge():
         services.contacts_export(actor=user_with_role(Role.PARTNER_ANALYST), crisis_id=crisis.id)
     assert not PersonalDataAccess.objects.exists() and not AuditEvent.objects.filter(action="crisis.contacts_exported").exists()
 
-    filename, text = services.contacts_export(actor=declarer, crisis_id=crisis.id, source_ip="10.0.0.7")
-    assert filename.startswith(crisis.reference) and filename.endswith(".csv")
+    filename, count, lines = services.contacts_export(actor=declarer, crisis_id=crisis.id, source_ip="10.0.0.7")
+    assert not PersonalDataAccess.objects.exists()  # nothing is read until the lines are
+    text = "".join(lines)
+    assert filename.startswith(crisis.reference) and filename.endswith(".csv") and count == 2
     rows = list(csv.DictReader(io.StringIO(text)))
     assert {row["person_id"] for row in rows} == {str(anitha.id), str(formula.id)}
     row = next(r for r in rows if r["person_id"] == str(anitha.id))
@@ -249,6 +251,6 @@ def test_the_export_is_for_the_declaring_office_and_the_pge():
     assert event.summary == {"count": 2} and event.target_id == str(crisis.id)
     assert "Anitha" not in str(event.summary)
 
-    _filename, text = services.contacts_export(actor=pge_official(), crisis_id=crisis.id)
-    assert len(list(csv.DictReader(io.StringIO(text)))) == 2
+    _filename, _count, lines = services.contacts_export(actor=pge_official(), crisis_id=crisis.id)
+    assert len(list(csv.DictReader(io.StringIO("".join(lines))))) == 2
     assert PersonalDataAccess.objects.filter(purpose="crisis-export").count() == 4
