@@ -18,12 +18,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from pravasi.audit.services import audit_record, pii_access_record
+from pravasi.audit.services import audit_record, pii_access_record, pii_access_record_many
 from pravasi.core.errors import Conflict, DomainError, NotAllowed, NotFound, ValidationFailed
 from pravasi.core.validation import CONTROL_RE
 from pravasi.core.workflow import transition
@@ -41,6 +42,7 @@ LINK_DAYS_POLICY = "CRISIS_CHECKIN_LINK_DAYS"
 KEYWORDS_POLICY = "CRISIS_SMS_KEYWORDS"
 MAX_NOTE = 500
 ACCESS_PURPOSE = "crisis-help"
+CALL_LIST_PURPOSE = "crisis-call-list"
 
 
 class CheckInLinkInvalid(DomainError):
@@ -401,3 +403,10 @@ def help_resolve(*, actor, request_id, resolution: str, expected: str | None = N
         summary={"reference": request.crisis.reference},
         source_ip=source_ip,
     )
+
+
+def call_list_page(*, actor, crisis: Crisis, number: int, size: int = 50, source_ip: str | None = None):
+    """A page of the people not yet accounted for, to call; each person shown is logged as read."""
+    page = Paginator(selectors.unaccounted(actor=actor, crisis=crisis), size).get_page(number)
+    pii_access_record_many(actor=actor, person_ids=[person.id for person in page], purpose=CALL_LIST_PURPOSE, source_ip=source_ip)
+    return page

@@ -21,9 +21,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from pravasi.accounts.selectors import office_label_for
-from pravasi.audit.models import PersonalDataAccess
-from pravasi.audit.services import actor_label, audit_record
+from pravasi.audit.services import audit_record, pii_access_record_many
 from pravasi.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from pravasi.core.validation import Collector
 from pravasi.core.workflow import transition
@@ -378,12 +376,7 @@ def certificates_needed(*, actor, crisis_id, source_ip: str | None = None) -> li
 
 
 def _log_reads(actor, person_ids: list, source_ip: str | None) -> None:
-    if not person_ids:
-        return
-    now, label, office = timezone.now(), actor_label(actor), office_label_for(actor)
-    PersonalDataAccess.objects.bulk_create(
-        [PersonalDataAccess(at=now, person_id=pk, actor=actor, actor_label=label, office_label=office, purpose=MANIFEST_PURPOSE, source_ip=source_ip or None) for pk in person_ids], batch_size=1000
-    )
+    pii_access_record_many(actor=actor, person_ids=person_ids, purpose=MANIFEST_PURPOSE, source_ip=source_ip)
 
 
 MANIFEST_COLUMNS = ["boarding_code", "name", "passport_number", "family_travelling", "seats", "priority", "emergency_certificate", "status"]

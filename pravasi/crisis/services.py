@@ -23,9 +23,7 @@ from django.utils.translation import gettext as _
 
 from pravasi.accounts.models import Membership, User
 from pravasi.accounts.roles import OfficeKind
-from pravasi.accounts.selectors import office_label_for
-from pravasi.audit.models import PersonalDataAccess
-from pravasi.audit.services import actor_label, audit_record
+from pravasi.audit.services import audit_record, pii_access_record_many
 from pravasi.core.contacts import normalise_phone
 from pravasi.core.errors import Conflict, NotAllowed, ValidationFailed
 from pravasi.core.geography import COUNTRIES
@@ -511,7 +509,6 @@ def contacts_export(*, actor, crisis_id, source_ip: str | None = None) -> tuple[
     people = selectors.with_family_count(selectors.reachable(crisis)).order_by("residence_region", "family_name", "given_name", "id")
     count = people.count()
     audit_record(actor=actor, action="crisis.contacts_exported", target=crisis, summary={"count": count}, source_ip=source_ip)
-    label, office = actor_label(actor), office_label_for(actor)
 
     def lines() -> Iterator[str]:
         yield _csv_line(EXPORT_COLUMNS)
@@ -524,10 +521,7 @@ def contacts_export(*, actor, crisis_id, source_ip: str | None = None) -> tuple[
         yield from _logged(chunk)
 
     def _logged(chunk: list) -> Iterator[str]:
-        now = timezone.now()
-        PersonalDataAccess.objects.bulk_create(
-            [PersonalDataAccess(at=now, person_id=person.id, actor=actor, actor_label=label, office_label=office, purpose=EXPORT_PURPOSE, source_ip=source_ip or None) for person in chunk]
-        )
+        pii_access_record_many(actor=actor, person_ids=[person.id for person in chunk], purpose=EXPORT_PURPOSE, source_ip=source_ip)
         for person in chunk:
             yield _csv_line(
                 [

@@ -26,9 +26,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from pravasi.accounts.selectors import office_label_for
-from pravasi.audit.models import PersonalDataAccess
-from pravasi.audit.services import actor_label
 from pravasi.core import charts
 from pravasi.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
 from pravasi.core.forms import apply_domain_error
@@ -44,7 +41,6 @@ from .licensing_views import _error_anchor, _render, _submit
 from .templatetags.workspace_display import language_label
 
 PAGE_SIZE = 50
-CALL_LIST_PURPOSE = "crisis-call-list"
 TIMELINE_HOURS = 48
 
 # The badge carries its meaning in words; the colour only repeats it.
@@ -478,23 +474,13 @@ def help_resolve(request, request_id):
 # --- the people not yet accounted for -------------------------------------------------------------------------
 
 
-def _log_call_list(actor, persons, ip: str | None) -> None:
-    """One personal-data access entry per person shown on the call list."""
-    now = timezone.now()
-    label, office = actor_label(actor), office_label_for(actor)
-    PersonalDataAccess.objects.bulk_create(
-        [PersonalDataAccess(at=now, person_id=p.id, actor=actor, actor_label=label, office_label=office, purpose=CALL_LIST_PURPOSE, source_ip=ip or None) for p in persons]
-    )
-
-
 def _answer_id(person) -> str:
     return f"answer-{person.id}"
 
 
 def _unaccounted_page(request, crisis: Crisis, *, number: int, bound: tuple | None = None, status: int = 200):
-    page = Paginator(selectors.unaccounted(actor=request.user, crisis=crisis), PAGE_SIZE).get_page(number)
+    page = checkins.call_list_page(actor=request.user, crisis=crisis, number=number, size=PAGE_SIZE, source_ip=source_ip(request))
     persons = list(page)
-    _log_call_list(request.user, persons, source_ip(request))
     bound_id, bound_form = bound if bound else (None, None)
     rows = []
     for person in persons:
